@@ -1,0 +1,1 @@
+"""ACSA DB: a curated, cited database of defense cooperation."""

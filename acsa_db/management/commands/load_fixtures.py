@@ -1,0 +1,35 @@
+"""Load every fixture under fixtures/, reference data first, in dependency order."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+# Reference data, then the seeded data set. Each later file refers to rows of
+# earlier ones by natural key, so the order matters; loading is idempotent.
+FIXTURE_ORDER = [
+    "countries.json",
+    "organizations.json",
+    "agreement_types.json",
+    "domains.json",
+    "seed/sources.yaml",
+    "seed/agreements.yaml",
+    "seed/exercises.yaml",
+    "seed/citations.yaml",
+]
+
+
+def fixture_paths(base_dir=None):
+    """The fixture files that exist, in loading order."""
+    fixtures_dir = Path(base_dir or settings.BASE_DIR) / "fixtures"
+    return [fixtures_dir / name for name in FIXTURE_ORDER if (fixtures_dir / name).exists()]
+
+
+class Command(BaseCommand):
+    help = "Load the reference data and the seeded data set from fixtures/ (safe to run again)."
+
+    def handle(self, *args, **options):
+        paths = fixture_paths()
+        # One loaddata call: one transaction, so a broken file leaves nothing half-loaded.
+        call_command("loaddata", *[str(p) for p in paths], verbosity=options["verbosity"])

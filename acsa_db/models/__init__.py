@@ -1,0 +1,24 @@
+"""The ACSA DB models, split by domain. Table names are set in each Meta.db_table."""
+
+from .agreements import Agreement, AgreementEvent, AgreementParty, AgreementType
+from .base import CuratedRecord, ReviewStatus
+from .countries import Country, Organization
+from .exercises import Domain, Exercise, ExerciseParticipant
+from .sources import CITATION_TARGETS, Citation, Source
+
+__all__ = [
+    "Agreement",
+    "AgreementEvent",
+    "AgreementParty",
+    "AgreementType",
+    "CITATION_TARGETS",
+    "Citation",
+    "Country",
+    "CuratedRecord",
+    "Domain",
+    "Exercise",
+    "ExerciseParticipant",
+    "Organization",
+    "ReviewStatus",
+    "Source",
+]
