@@ -241,9 +241,9 @@ class PartialDateFormField(forms.CharField):
     """A text field that takes "2024-01-29", "2023-09" or "2024"."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 10)
         kwargs.setdefault("help_text", FORMATS_HELP)
         super().__init__(**kwargs)
+        self.widget.attrs.setdefault("maxlength", 12)
         self.widget.attrs.setdefault("placeholder", "YYYY-MM-DD, YYYY-MM or YYYY")
         self.widget.attrs.setdefault("size", 12)
 
@@ -286,6 +286,16 @@ class PartialDateFormMixin:
                     getattr(self.instance, name), getattr(self.instance, f"{name}_precision")
                 )
                 self.initial[name] = str(value) if value else ""
+
+    def _get_validation_exclusions(self):
+        # The precision columns are set by this form although they are not
+        # fields of it: keep the model's constraints on them in validation, so
+        # that "end before start" is a form error, not a database error.
+        exclusions = super()._get_validation_exclusions()
+        for name in self.partial_date_fields:
+            if name in self.fields:
+                exclusions.discard(f"{name}_precision")
+        return exclusions
 
     def clean(self):
         cleaned_data = super().clean()

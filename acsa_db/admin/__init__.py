@@ -1,0 +1,9 @@
+"""The curation admin, split by domain like the models."""
+
+from django.contrib import admin
+
+from . import agreements, citations, countries, exercises, sources  # noqa: F401  (registers the admins)
+
+admin.site.site_header = "ACSA DB curation"
+admin.site.site_title = "ACSA DB"
+admin.site.index_title = "Agreements, exercises and the sources behind them"

@@ -1,7 +1,8 @@
 """Agreements, who is party to them, and their dated life."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from ..partial_dates import PartialDate, partial_date_constraints, precision_field
 from .base import CuratedRecord, PartyReference, choice_constraint
@@ -36,7 +37,45 @@ class AgreementType(models.Model):
         return (self.code,)
 
 
-class AgreementManager(models.Manager):
+def count_subquery(queryset):
+    """A correlated COUNT(*) subquery: one per row, with no join that multiplies rows."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by().annotate(_group=Value(1)).values("_group").annotate(n=Count("*")).values("n")
+        ),
+        0,
+    )
+
+
+class AgreementQuerySet(models.QuerySet):
+    def with_signature_date(self):
+        """Annotate ``signature_date``: the earliest signature event's date."""
+        first_signature = (
+            AgreementEvent.objects.filter(agreement=OuterRef("pk"), kind=AgreementEventKind.SIGNATURE)
+            .exclude(date__isnull=True)
+            .order_by("date")
+        )
+        return self.annotate(
+            signature_date=Subquery(first_signature.values("date")[:1]),
+            signature_date_precision=Subquery(first_signature.values("date_precision")[:1]),
+        )
+
+    def with_citation_count(self):
+        """Annotate ``citation_count``: citations of the record, its events and its parties."""
+        from .sources import Citation
+
+        return self.annotate(
+            citation_count=count_subquery(
+                Citation.objects.filter(
+                    Q(agreement=OuterRef("pk"))
+                    | Q(agreement_event__agreement=OuterRef("pk"))
+                    | Q(agreement_party__agreement=OuterRef("pk"))
+                )
+            )
+        )
+
+
+class AgreementManager(models.Manager.from_queryset(AgreementQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 

@@ -1,6 +1,7 @@
 """Exercises, drills and training deployments, and who took part."""
 
 from django.db import models
+from django.db.models import OuterRef, Q
 
 from ..partial_dates import (
     PartialDate,
@@ -8,6 +9,7 @@ from ..partial_dates import (
     partial_date_constraints,
     precision_field,
 )
+from .agreements import count_subquery
 from .base import CuratedRecord, PartyReference, choice_constraint
 
 
@@ -49,7 +51,22 @@ class ExerciseStatus(models.TextChoices):
     CANCELLED = "cancelled", "cancelled"
 
 
-class ExerciseManager(models.Manager):
+class ExerciseQuerySet(models.QuerySet):
+    def with_citation_count(self):
+        """Annotate ``citation_count``: citations of the record and its participants."""
+        from .sources import Citation
+
+        return self.annotate(
+            citation_count=count_subquery(
+                Citation.objects.filter(
+                    Q(exercise=OuterRef("pk")) | Q(exercise_participant__exercise=OuterRef("pk"))
+                )
+            ),
+            participant_count=count_subquery(ExerciseParticipant.objects.filter(exercise=OuterRef("pk"))),
+        )
+
+
+class ExerciseManager(models.Manager.from_queryset(ExerciseQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 

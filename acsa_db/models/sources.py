@@ -265,7 +265,19 @@ class Citation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.source.slug} {self.stance} {self.get_claim_display()} of {self.target}"
+        return f"{self.source.slug} {self.stance} {self.get_claim_display()} of {self.target_label}"
+
+    @property
+    def target_label(self):
+        """A short name for the cited fact that needs no query beyond the target's own row."""
+        target = self.target
+        if target is None:
+            return "nothing"
+        if self.agreement_id:
+            return target.short_title
+        if self.exercise_id:
+            return target.name
+        return str(target)
 
     @property
     def target_name(self):

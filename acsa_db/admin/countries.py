@@ -1,0 +1,20 @@
+from django.contrib import admin
+
+from ..models import Country, Organization
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ("name", "iso3", "iso2", "iso_numeric", "cow_code", "cow_abbrev")
+    search_fields = ("name", "iso3", "iso2", "cow_abbrev", "=cow_code")
+    list_filter = (
+        ("iso3", admin.EmptyFieldListFilter),
+        ("cow_code", admin.EmptyFieldListFilter),
+    )
+    ordering = ("name",)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("acronym", "name", "url")
+    search_fields = ("acronym", "name")

@@ -1,0 +1,41 @@
+"""Small helpers that admin columns share."""
+
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from ..partial_dates import format_partial_date
+
+
+def admin_link(obj, label=None):
+    """A link to an object's change page."""
+    if obj is None:
+        return "–"
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, label if label is not None else str(obj))
+
+
+def partial_date(date, precision):
+    return format_partial_date(date, precision, empty="–")
+
+
+def citation_list(citations):
+    """Citations as a list of source links; contradicting ones stand out."""
+    citations = list(citations)
+    if not citations:
+        return format_html('<span class="acsa-uncited" style="color:#ba2121">{}</span>', "no citation")
+    return format_html_join(
+        mark_safe("<br>"),
+        '<a href="{}" title="{}"{}>{}</a> <small>({}{})</small>',
+        (
+            (
+                reverse("admin:acsa_db_citation_change", args=[c.pk]),
+                c.source.title,
+                ' style="color:#ba2121;font-weight:bold"' if c.stance == "contradicts" else "",
+                c.source.slug,
+                c.get_claim_display(),
+                ", contradicts" if c.stance == "contradicts" else "",
+            )
+            for c in citations
+        ),
+    )

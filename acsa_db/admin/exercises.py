@@ -1,0 +1,105 @@
+from django.contrib import admin
+from django.db.models import Prefetch
+
+from ..models import Citation, Domain, Exercise, ExerciseParticipant
+from .citations import ExerciseCitationInline, ExerciseParticipantCitationInline
+from .display import admin_link, citation_list, partial_date
+from .filters import ParticipantCountryFilter, StartYearFilter
+from .forms import ExerciseForm
+
+
+@admin.register(Domain)
+class DomainAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+class ExerciseParticipantInline(admin.TabularInline):
+    model = ExerciseParticipant
+    fields = ("country", "organization", "role", "forces", "citations")
+    readonly_fields = ("citations",)
+    autocomplete_fields = ("country", "organization")
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("country", "organization", "exercise")
+            .prefetch_related(Prefetch("citations", queryset=Citation.objects.select_related("source")))
+        )
+
+    @admin.display(description="citations")
+    def citations(self, participant):
+        return citation_list(participant.citations.all()) if participant.pk else "–"
+
+
+@admin.register(Exercise)
+class ExerciseAdmin(admin.ModelAdmin):
+    form = ExerciseForm
+    list_display = (
+        "name",
+        "kind",
+        "status",
+        "starts",
+        "ends",
+        "host",
+        "participants_shown",
+        "review_status",
+        "citation_count",
+    )
+    list_filter = ("kind", "status", "review_status", "domains", ParticipantCountryFilter, StartYearFilter)
+    search_fields = ("slug", "name", "series", "location", "summary")
+    list_select_related = ("host",)
+    autocomplete_fields = ("host",)
+    filter_horizontal = ("domains",)
+    readonly_fields = ("reviewed_by", "reviewed_at")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = (ExerciseParticipantInline, ExerciseCitationInline)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "series", "kind", "status", "domains")}),
+        ("When and where", {"fields": ("start_date", "end_date", "location", "host")}),
+        ("Description", {"fields": ("scenario", "summary", "notes")}),
+        ("Review", {"fields": ("review_status", "reviewed_by", "reviewed_at")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_citation_count()
+
+    @admin.display(description="start", ordering="start_date")
+    def starts(self, exercise):
+        return partial_date(exercise.start_date, exercise.start_date_precision)
+
+    @admin.display(description="end", ordering="end_date")
+    def ends(self, exercise):
+        return partial_date(exercise.end_date, exercise.end_date_precision)
+
+    @admin.display(description="participants", ordering="participant_count")
+    def participants_shown(self, exercise):
+        return exercise.participant_count
+
+    @admin.display(description="citations", ordering="citation_count")
+    def citation_count(self, exercise):
+        return exercise.citation_count
+
+
+@admin.register(ExerciseParticipant)
+class ExerciseParticipantAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "exercise_link", "country", "organization", "role")
+    list_filter = ("role",)
+    search_fields = (
+        "exercise__slug",
+        "exercise__name",
+        "country__name",
+        "country__iso3",
+        "organization__acronym",
+        "forces",
+    )
+    list_select_related = ("exercise", "country", "organization")
+    autocomplete_fields = ("exercise", "country", "organization")
+    inlines = (ExerciseParticipantCitationInline,)
+
+    @admin.display(description="exercise", ordering="exercise__slug")
+    def exercise_link(self, participant):
+        return admin_link(participant.exercise, participant.exercise.name)

@@ -1,0 +1,123 @@
+"""Shared fixtures: small builders for records, and the reference data."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from acsa_db.models import (
+    Agreement,
+    AgreementEvent,
+    AgreementParty,
+    AgreementType,
+    Citation,
+    Country,
+    Exercise,
+    ExerciseParticipant,
+    Organization,
+    Source,
+)
+
+
+@pytest.fixture
+def reference_data(db):
+    """Countries, organizations, agreement types and domains, as the README's command loads them."""
+    call_command(
+        "loaddata",
+        "countries.json",
+        "organizations.json",
+        "agreement_types.json",
+        "domains.json",
+        verbosity=0,
+    )
+
+
+@pytest.fixture
+def japan(db):
+    return Country.objects.get_or_create(
+        iso3="JPN",
+        defaults={"iso2": "JP", "iso_numeric": "392", "cow_code": 740, "cow_abbrev": "JPN", "name": "Japan"},
+    )[0]
+
+
+@pytest.fixture
+def germany(db):
+    return Country.objects.get_or_create(
+        iso3="DEU",
+        defaults={
+            "iso2": "DE",
+            "iso_numeric": "276",
+            "cow_code": 255,
+            "cow_abbrev": "GMY",
+            "name": "Germany",
+        },
+    )[0]
+
+
+@pytest.fixture
+def nato(db):
+    return Organization.objects.get_or_create(
+        acronym="NATO", defaults={"name": "North Atlantic Treaty Organization"}
+    )[0]
+
+
+@pytest.fixture
+def acsa_type(db):
+    return AgreementType.objects.get_or_create(
+        code="ACSA", defaults={"name": "Acquisition and Cross-Servicing Agreement"}
+    )[0]
+
+
+@pytest.fixture
+def source(db):
+    return Source.objects.create(
+        slug="mofa-test-release",
+        title="Test release",
+        publisher="Ministry of Foreign Affairs of Japan",
+        kind=Source.Kind.OFFICIAL_STATEMENT,
+        url="https://example.org/release",
+        published=datetime.date(2024, 1, 29),
+        published_precision="day",
+        language="en",
+    )
+
+
+@pytest.fixture
+def agreement(db, acsa_type, japan, germany):
+    agreement = Agreement.objects.create(
+        slug="acsa-jpn-deu-2024",
+        title="Agreement between Japan and Germany on reciprocal supplies",
+        short_title="Japan–Germany ACSA",
+        type=acsa_type,
+    )
+    AgreementParty.objects.create(agreement=agreement, country=japan)
+    AgreementParty.objects.create(agreement=agreement, country=germany)
+    AgreementEvent.objects.create(
+        agreement=agreement,
+        kind=AgreementEvent.Kind.SIGNATURE,
+        date=datetime.date(2024, 1, 29),
+        date_precision="day",
+        place="Tokyo",
+    )
+    return agreement
+
+
+@pytest.fixture
+def exercise(db, japan, germany):
+    exercise = Exercise.objects.create(
+        slug="test-exercise-2022",
+        name="Test exercise",
+        start_date=datetime.date(2022, 9, 28),
+        start_date_precision="day",
+        end_date=datetime.date(2022, 9, 30),
+        end_date_precision="day",
+        host=japan,
+    )
+    ExerciseParticipant.objects.create(exercise=exercise, country=japan, role="host")
+    ExerciseParticipant.objects.create(exercise=exercise, country=germany, forces="3 Eurofighter")
+    return exercise
+
+
+@pytest.fixture
+def citation(db, source, agreement):
+    return Citation.objects.create(source=source, agreement=agreement, claim=Citation.Claim.EXISTENCE)
