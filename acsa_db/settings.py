@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "simple_history",
+    "import_export",
     "acsa_db",
 ]
 
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Lets history rows name the user of the request that wrote them (imports, cascades, inlines).
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "acsa_db.urls"
@@ -161,3 +165,13 @@ LOGGING = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# --- Import and export (django-import-export; see docs/import-format.md) ----------------
+# Importing needs the model's "add" permission (curators), exporting its "view"
+# permission (viewers); without these settings every admin user could do both.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Exports are escaped by acsa_db.imports.escaping (every formula trigger, not only "=").
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+# Uploads to the admin's import over this size are refused before they are read.
+ACSA_IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("ACSA_IMPORT_MAX_UPLOAD_MB", "20")) * 1024 * 1024

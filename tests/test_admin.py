@@ -86,9 +86,19 @@ def test_agreement_page_lists_events_with_their_sources(staff_client, citation):
     assert "contradicts" in page
 
 
-def test_source_page_shows_what_it_is_cited_for(staff_client, citation):
-    response = staff_client.get(reverse("admin:acsa_db_source_change", args=[citation.source.pk]))
-    assert "Japan–Germany ACSA (agreement)" in response.content.decode()
+def test_source_page_shows_what_it_is_cited_for_grouped_by_record(staff_client, citation, exercise):
+    source = citation.source
+    party = citation.agreement.parties.get(country__iso3="DEU")
+    Citation.objects.create(source=source, agreement_party=party, claim="parties", stance="contradicts")
+    Citation.objects.create(source=source, exercise=exercise, claim="existence")
+    response = staff_client.get(reverse("admin:acsa_db_source_change", args=[source.pk]))
+    page = html.unescape(response.content.decode())
+    agreement_group = page.index("Japan–Germany ACSA (2024)</a></strong>")
+    exercise_group = page.index("Test exercise (2022)</a></strong>")
+    # The agreement's two facts are listed under it, before the exercise's group.
+    assert agreement_group < page.index("the agreement itself") < page.index("party Germany") < exercise_group
+    assert 'class="acsa-contradicts"' in page[agreement_group:exercise_group]
+    assert "the exercise itself" in page[exercise_group:]
 
 
 def test_agreement_str_is_what_a_curator_recognises(agreement):

@@ -7,3 +7,5 @@ from . import agreements, citations, countries, exercises, sources  # noqa: F401
 admin.site.site_header = "ACSA DB curation"
 admin.site.site_title = "ACSA DB"
 admin.site.index_title = "Agreements, exercises and the sources behind them"
+# The index adds a link to the citation coverage page.
+admin.site.index_template = "admin/acsa_db/index.html"

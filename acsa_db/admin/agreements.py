@@ -4,14 +4,20 @@ from django.db.models import Prefetch
 from ..models import Agreement, AgreementEvent, AgreementParty, AgreementType, Citation
 from .citations import AgreementCitationInline, AgreementEventCitationInline, AgreementPartyCitationInline
 from .display import admin_link, citation_list, partial_date
-from .filters import PartyCountryFilter, SignatureYearFilter
-from .forms import AgreementEventForm
+from .filters import (
+    ContradictingCitationsFilter,
+    PartyCountryFilter,
+    SignatureYearFilter,
+    UncitedFactsFilter,
+)
+from .forms import AgreementEventForm, AgreementForm
+from .workflow import ConcurrentEditAdmin, FactAdmin, HistoryAdmin, ReviewWorkflowAdmin
 
 CITATIONS_WITH_SOURCES = Prefetch("citations", queryset=Citation.objects.select_related("source"))
 
 
 @admin.register(AgreementType)
-class AgreementTypeAdmin(admin.ModelAdmin):
+class AgreementTypeAdmin(HistoryAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
@@ -68,7 +74,8 @@ class AgreementEventInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(ReviewWorkflowAdmin, ConcurrentEditAdmin, HistoryAdmin):
+    form = AgreementForm
     list_display = (
         "short_title",
         "type",
@@ -77,7 +84,14 @@ class AgreementAdmin(admin.ModelAdmin):
         "review_status",
         "citation_count",
     )
-    list_filter = ("type", "review_status", PartyCountryFilter, SignatureYearFilter)
+    list_filter = (
+        "type",
+        "review_status",
+        UncitedFactsFilter,
+        ContradictingCitationsFilter,
+        PartyCountryFilter,
+        SignatureYearFilter,
+    )
     search_fields = (
         "slug",
         "title",
@@ -88,13 +102,12 @@ class AgreementAdmin(admin.ModelAdmin):
     )
     list_select_related = ("type",)
     autocomplete_fields = ("supersedes",)
-    readonly_fields = ("reviewed_by", "reviewed_at")
     prepopulated_fields = {"slug": ("short_title",)}
     inlines = (AgreementPartyInline, AgreementEventInline, AgreementCitationInline)
     fieldsets = (
         (None, {"fields": ("short_title", "title", "slug", "type", "supersedes")}),
         ("Description", {"fields": ("summary", "text_url", "notes")}),
-        ("Review", {"fields": ("review_status", "reviewed_by", "reviewed_at")}),
+        ("Review", {"fields": ("review_status", "reviewed_by", "reviewed_at", "citation_check")}),
     )
 
     def get_queryset(self, request):
@@ -124,7 +137,7 @@ class AgreementAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgreementParty)
-class AgreementPartyAdmin(admin.ModelAdmin):
+class AgreementPartyAdmin(FactAdmin, HistoryAdmin):
     list_display = ("__str__", "agreement_link", "country", "organization", "role")
     list_filter = ("role", "agreement__type")
     search_fields = (
@@ -138,13 +151,16 @@ class AgreementPartyAdmin(admin.ModelAdmin):
     autocomplete_fields = ("agreement", "country", "organization")
     inlines = (AgreementPartyCitationInline,)
 
+    def records_of(self, party):
+        return [party.agreement]
+
     @admin.display(description="agreement", ordering="agreement__slug")
     def agreement_link(self, party):
         return admin_link(party.agreement, party.agreement.short_title)
 
 
 @admin.register(AgreementEvent)
-class AgreementEventAdmin(admin.ModelAdmin):
+class AgreementEventAdmin(FactAdmin, HistoryAdmin):
     form = AgreementEventForm
     list_display = ("__str__", "agreement_link", "kind", "when", "place")
     list_filter = ("kind", "date_precision", "agreement__type")
@@ -153,6 +169,9 @@ class AgreementEventAdmin(admin.ModelAdmin):
     autocomplete_fields = ("agreement", "party")
     inlines = (AgreementEventCitationInline,)
     fields = ("agreement", "kind", "date", "party", "place", "note")
+
+    def records_of(self, event):
+        return [event.agreement]
 
     @admin.display(description="agreement", ordering="agreement__slug")
     def agreement_link(self, event):

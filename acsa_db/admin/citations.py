@@ -1,10 +1,15 @@
-"""Citation inlines (one per kind of fact) and the citation admin."""
+"""Citation inlines (one per kind of fact), the citation admin and the citation coverage page."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
 
+from ..coverage import coverage_report, fact_label, record_of
 from ..models import Citation
 from .display import admin_link
 from .filters import CitationTargetFilter
+from .workflow import FactAdmin, HistoryAdmin
 
 CITATION_FIELDS = ("source", "claim", "stance", "locator", "quote", "note")
 
@@ -47,7 +52,7 @@ class ExerciseParticipantCitationInline(CitationInline):
 
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(FactAdmin, HistoryAdmin):
     list_display = ("id", "source_link", "stance", "claim", "target_kind", "target_link")
     list_filter = ("stance", "claim", CitationTargetFilter, "source__kind", "source__language")
     search_fields = ("source__slug", "source__title", "source__publisher", "note", "quote")
@@ -86,6 +91,33 @@ class CitationAdmin(admin.ModelAdmin):
             },
         ),
     )
+
+    def records_of(self, citation):
+        return [record_of(citation.target)] if citation.target is not None else []
+
+    def get_urls(self):
+        return [
+            path(
+                "coverage/",
+                self.admin_site.admin_view(self.coverage_view),
+                name="acsa_db_citation_coverage",
+            ),
+            *super().get_urls(),
+        ]
+
+    def coverage_view(self, request):
+        """Per fact table: how many facts are cited, and links to those that are not."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        report = coverage_report()
+        for row in report:
+            row.uncited_links = [admin_link(fact, fact_label(fact)) for fact in row.uncited_rows]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Citation coverage",
+            "report": report,
+        }
+        return TemplateResponse(request, "admin/acsa_db/coverage.html", context)
 
     @admin.display(description="source", ordering="source__slug")
     def source_link(self, citation):

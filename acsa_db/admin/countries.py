@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from ..models import Country, Organization
+from .workflow import HistoryAdmin
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(HistoryAdmin):
     list_display = ("name", "iso3", "iso2", "iso_numeric", "cow_code", "cow_abbrev")
     search_fields = ("name", "iso3", "iso2", "cow_abbrev", "=cow_code")
     list_filter = (
@@ -15,6 +16,6 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(HistoryAdmin):
     list_display = ("acronym", "name", "url")
     search_fields = ("acronym", "name")

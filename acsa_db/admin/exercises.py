@@ -4,12 +4,18 @@ from django.db.models import Prefetch
 from ..models import Citation, Domain, Exercise, ExerciseParticipant
 from .citations import ExerciseCitationInline, ExerciseParticipantCitationInline
 from .display import admin_link, citation_list, partial_date
-from .filters import ParticipantCountryFilter, StartYearFilter
+from .filters import (
+    ContradictingCitationsFilter,
+    ParticipantCountryFilter,
+    StartYearFilter,
+    UncitedFactsFilter,
+)
 from .forms import ExerciseForm
+from .workflow import ConcurrentEditAdmin, FactAdmin, HistoryAdmin, ReviewWorkflowAdmin
 
 
 @admin.register(Domain)
-class DomainAdmin(admin.ModelAdmin):
+class DomainAdmin(HistoryAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
@@ -36,7 +42,7 @@ class ExerciseParticipantInline(admin.TabularInline):
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(admin.ModelAdmin):
+class ExerciseAdmin(ReviewWorkflowAdmin, ConcurrentEditAdmin, HistoryAdmin):
     form = ExerciseForm
     list_display = (
         "name",
@@ -49,19 +55,28 @@ class ExerciseAdmin(admin.ModelAdmin):
         "review_status",
         "citation_count",
     )
-    list_filter = ("kind", "status", "review_status", "domains", ParticipantCountryFilter, StartYearFilter)
+    list_editable = ("status",)
+    list_filter = (
+        "kind",
+        "status",
+        "review_status",
+        UncitedFactsFilter,
+        ContradictingCitationsFilter,
+        "domains",
+        ParticipantCountryFilter,
+        StartYearFilter,
+    )
     search_fields = ("slug", "name", "series", "location", "summary")
     list_select_related = ("host",)
     autocomplete_fields = ("host",)
     filter_horizontal = ("domains",)
-    readonly_fields = ("reviewed_by", "reviewed_at")
     prepopulated_fields = {"slug": ("name",)}
     inlines = (ExerciseParticipantInline, ExerciseCitationInline)
     fieldsets = (
         (None, {"fields": ("name", "slug", "series", "kind", "status", "domains")}),
         ("When and where", {"fields": ("start_date", "end_date", "location", "host")}),
         ("Description", {"fields": ("scenario", "summary", "notes")}),
-        ("Review", {"fields": ("review_status", "reviewed_by", "reviewed_at")}),
+        ("Review", {"fields": ("review_status", "reviewed_by", "reviewed_at", "citation_check")}),
     )
 
     def get_queryset(self, request):
@@ -85,7 +100,7 @@ class ExerciseAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExerciseParticipant)
-class ExerciseParticipantAdmin(admin.ModelAdmin):
+class ExerciseParticipantAdmin(FactAdmin, HistoryAdmin):
     list_display = ("__str__", "exercise_link", "country", "organization", "role")
     list_filter = ("role",)
     search_fields = (
@@ -99,6 +114,9 @@ class ExerciseParticipantAdmin(admin.ModelAdmin):
     list_select_related = ("exercise", "country", "organization")
     autocomplete_fields = ("exercise", "country", "organization")
     inlines = (ExerciseParticipantCitationInline,)
+
+    def records_of(self, participant):
+        return [participant.exercise]
 
     @admin.display(description="exercise", ordering="exercise__slug")
     def exercise_link(self, participant):

@@ -1,8 +1,9 @@
-"""Changelist filters curators use: by party country and by year."""
+"""Changelist filters curators use: by party country, by year, by citation coverage."""
 
 from django.contrib import admin
 from django.db.models.functions import ExtractYear
 
+from ..coverage import with_contradicting_citations, with_uncited_facts
 from ..models import AgreementEvent, Country
 
 
@@ -93,3 +94,39 @@ class CitationTargetFilter(admin.SimpleListFilter):
         if not self.value():
             return queryset
         return queryset.filter(**{f"{self.value()}__isnull": False})
+
+
+class UncitedFactsFilter(admin.SimpleListFilter):
+    """Records with a fact (the record, an event, a party, a participant) that no citation supports."""
+
+    title = "has uncited facts"
+    parameter_name = "uncited"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "yes"), ("no", "no")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return with_uncited_facts(queryset)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=with_uncited_facts(queryset.model.objects.all()).values("pk"))
+        return queryset
+
+
+class ContradictingCitationsFilter(admin.SimpleListFilter):
+    """Records with a fact that some citation contradicts."""
+
+    title = "has contradicting citations"
+    parameter_name = "contradicted"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "yes"), ("no", "no")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return with_contradicting_citations(queryset)
+        if self.value() == "no":
+            return queryset.exclude(
+                pk__in=with_contradicting_citations(queryset.model.objects.all()).values("pk")
+            )
+        return queryset

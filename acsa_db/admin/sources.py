@@ -1,65 +1,48 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import OuterRef
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import format_html
 
+from ..coverage import describe_fact, facts_backed_by
 from ..models import Citation, Source
 from ..models.agreements import count_subquery
-from .display import admin_link, partial_date
+from ..source_links import sources_with_same_url
+from .display import partial_date
 from .forms import SourceForm
+from .workflow import ConcurrentEditAdmin, HistoryAdmin
 
 
-class CitedForInline(admin.TabularInline):
-    """What a source is cited for: read-only here; citations are edited on each fact's page."""
-
-    model = Citation
-    fk_name = "source"
-    fields = ("fact", "claim", "stance", "note")
-    readonly_fields = ("fact", "claim", "stance", "note")
-    extra = 0
-    can_delete = False
-    show_change_link = True
-    verbose_name = "fact this source is cited for"
-    verbose_name_plural = "cited for"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related(
-                "agreement",
-                "agreement_event__agreement",
-                "agreement_party__agreement",
-                "agreement_party__country",
-                "agreement_party__organization",
-                "exercise",
-                "exercise_participant__exercise",
-                "exercise_participant__country",
-                "exercise_participant__organization",
-            )
-        )
-
-    @admin.display(description="fact")
-    def fact(self, citation):
-        kind = {"agreement": " (agreement)", "exercise": " (exercise)"}.get(citation.target_name, "")
-        return admin_link(citation.target, f"{citation.target_label}{kind}")
+def _change_url(obj):
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ConcurrentEditAdmin, HistoryAdmin):
     form = SourceForm
-    list_display = ("title", "publisher", "kind", "language", "published_shown", "citation_count", "link")
-    list_filter = ("kind", "language")
+    list_display = (
+        "title",
+        "publisher",
+        "kind",
+        "language",
+        "published_shown",
+        "citation_count",
+        "link",
+        "link_check",
+        "archive_url",
+    )
+    list_editable = ("archive_url",)
+    list_filter = ("kind", "language", "url_status_code")
     search_fields = ("slug", "title", "publisher", "authors", "url", "notes")
     autocomplete_fields = ("publisher_country", "relays")
     prepopulated_fields = {"slug": ("title",)}
-    inlines = (CitedForInline,)
+    readonly_fields = ("facts_backed", "url_checked_at", "url_status_code", "url_check_error")
     fieldsets = (
         (None, {"fields": ("title", "slug", "publisher", "authors", "kind", "language")}),
         ("Where", {"fields": ("url", "archive_url", "published", "accessed_on", "publisher_country")}),
         ("Provenance", {"fields": ("relays", "relays_description", "notes")}),
+        ("Link check (check_sources)", {"fields": ("url_checked_at", "url_status_code", "url_check_error")}),
+        ("Facts this source backs, by record", {"fields": ("facts_backed",)}),
     )
 
     def get_queryset(self, request):
@@ -68,6 +51,21 @@ class SourceAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(n_citations=count_subquery(Citation.objects.filter(source=OuterRef("pk"))))
         )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or "url" in form.changed_data:
+            for other in sources_with_same_url(obj):
+                messages.warning(
+                    request,
+                    format_html(
+                        'The URL of "{}" is, once normalised, the URL of the existing source '
+                        '<a href="{}">{}</a>. Check that it is not the same document twice.',
+                        obj,
+                        _change_url(other),
+                        other,
+                    ),
+                )
 
     @admin.display(description="published", ordering="published")
     def published_shown(self, source):
@@ -82,3 +80,40 @@ class SourceAdmin(admin.ModelAdmin):
         if not source.url:
             return "–"
         return format_html('<a href="{}" rel="noopener noreferrer" target="_blank">open</a>', source.url)
+
+    @admin.display(description="link check", ordering="url_status_code")
+    def link_check(self, source):
+        if source.url_checked_at is None:
+            return "–"
+        if source.url_status_code is not None:
+            ok = source.url_status_code < 400
+            return format_html(
+                '<span style="color:{}">{}</span>', "inherit" if ok else "#ba2121", source.url_status_code
+            )
+        return format_html('<span style="color:#ba2121">{}</span>', source.url_check_error or "no answer")
+
+    @admin.display(description="facts backed")
+    def facts_backed(self, source):
+        if not source.pk:
+            return "–"
+        groups = []
+        for group in facts_backed_by(source):
+            record = group.record
+            groups.append(
+                {
+                    "record": record,
+                    "kind": record._meta.verbose_name,
+                    "url": _change_url(record),
+                    "items": [
+                        {
+                            "citation": citation,
+                            "citation_url": _change_url(citation),
+                            "fact": describe_fact(citation.target),
+                            "fact_url": _change_url(citation.target),
+                            "contradicts": citation.stance == Citation.Stance.CONTRADICTS,
+                        }
+                        for citation in group.citations
+                    ],
+                }
+            )
+        return render_to_string("admin/acsa_db/source/facts_backed.html", {"groups": groups})

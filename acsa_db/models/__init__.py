@@ -1,7 +1,7 @@
 """The ACSA DB models, split by domain. Table names are set in each Meta.db_table."""
 
 from .agreements import Agreement, AgreementEvent, AgreementParty, AgreementType
-from .base import CuratedRecord, ReviewStatus
+from .base import CuratedRecord, EditConflict, ReviewStatus, VersionedRecord
 from .countries import Country, Organization
 from .exercises import Domain, Exercise, ExerciseParticipant
 from .sources import CITATION_TARGETS, Citation, Source
@@ -16,9 +16,11 @@ __all__ = [
     "Country",
     "CuratedRecord",
     "Domain",
+    "EditConflict",
     "Exercise",
     "ExerciseParticipant",
     "Organization",
     "ReviewStatus",
     "Source",
+    "VersionedRecord",
 ]

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from simple_history.models import HistoricalRecords
 
 from ..partial_dates import PartialDate, partial_date_constraints, precision_field
 from .base import CuratedRecord, PartyReference, choice_constraint
@@ -25,6 +26,7 @@ class AgreementType(models.Model):
     )
 
     objects = AgreementTypeManager()
+    history = HistoricalRecords(table_name="agreement_type_history")
 
     class Meta:
         db_table = "agreement_type"
@@ -115,12 +117,18 @@ class Agreement(CuratedRecord):
     )
 
     objects = AgreementManager()
+    history = HistoricalRecords(table_name="agreement_history", excluded_fields=["version"])
 
     class Meta:
         db_table = "agreement"
         ordering = ["slug"]
+        permissions = [
+            ("send_agreement_for_review", "Can send an agreement for review"),
+            ("review_agreement", "Can verify or dispute an agreement"),
+        ]
         constraints = [
             CuratedRecord.review_status_constraint("agreement"),
+            CuratedRecord.reviewed_at_constraint("agreement"),
             models.CheckConstraint(
                 condition=Q(supersedes__isnull=True) | ~Q(supersedes=models.F("pk")),
                 name="agreement_not_superseding_itself",
@@ -196,6 +204,7 @@ class AgreementParty(PartyReference):
     )
 
     objects = AgreementPartyManager()
+    history = HistoricalRecords(table_name="agreement_party_history")
 
     class Meta:
         db_table = "agreement_party"
@@ -276,6 +285,7 @@ class AgreementEvent(models.Model):
     note = models.TextField(blank=True, help_text="What the event involved, in the curator's own words.")
 
     objects = AgreementEventManager()
+    history = HistoricalRecords(table_name="agreement_event_history")
 
     class Meta:
         db_table = "agreement_event"

@@ -1,7 +1,7 @@
-"""What every curated record shares: review fields and timestamps."""
+"""What every curated record shares: review fields, an edit counter, party columns."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
 
 
 class ReviewStatus(models.TextChoices):
@@ -11,7 +11,71 @@ class ReviewStatus(models.TextChoices):
     DISPUTED = "disputed", "disputed"
 
 
-class CuratedRecord(models.Model):
+class EditConflict(Exception):
+    """Someone else saved the record after this copy of it was read: saving it would overwrite their edit."""
+
+    def __init__(self, record):
+        self.record = record
+        super().__init__(
+            f"{record._meta.verbose_name.capitalize()} {record.pk} was changed by someone else "
+            f"after version {record.version} was read."
+        )
+
+
+class VersionedRecord(models.Model):
+    """A record that two curators may edit at once: optimistic locking on a version column.
+
+    Each save of a row that exists runs ``UPDATE ... SET version = version + 1
+    WHERE id = ? AND version = ?`` with the version this copy was read at,
+    inside the save's transaction, before writing the row. When no row
+    matches, someone saved in between and ``EditConflict`` is raised: the
+    compare-and-set is done by the database, so two concurrent saves cannot
+    both pass it. Fixture loading (raw saves) and ``QuerySet.update()`` do not
+    go through ``save()`` and are not checked.
+    """
+
+    version = models.PositiveIntegerField(
+        default=1,
+        db_default=1,  # rows inserted with SQL start at version 1 too
+        editable=False,
+        help_text="Edit counter for optimistic locking: each save through the application adds one, "
+        "and a save based on an older version is refused rather than overwriting someone else's edit.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            return super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            claimed = (
+                type(self)
+                ._base_manager.using(using)
+                .filter(pk=self.pk, version=self.version)
+                .update(version=models.F("version") + 1)
+            )
+            if not claimed:
+                raise EditConflict(self)
+            self.version += 1
+            try:
+                super().save(*args, **kwargs)
+            except Exception:
+                self.version -= 1  # the transaction rolls the claim back; keep the copy in step
+                raise
+
+    def bump_version(self):
+        """Mark the record as changed without saving it (an event or citation of it changed).
+
+        Anyone holding an older copy of the record's page is then refused, as
+        their page shows the old facts.
+        """
+        type(self)._base_manager.filter(pk=self.pk).update(version=models.F("version") + 1)
+        self.version += 1
+
+
+class CuratedRecord(VersionedRecord):
     """A record that curators write and reviewers check against its citations."""
 
     review_status = models.CharField(
@@ -46,6 +110,20 @@ class CuratedRecord(models.Model):
             name=f"{prefix}_review_status_valid",
             violation_error_message="Unknown review status.",
         )
+
+    @classmethod
+    def reviewed_at_constraint(cls, prefix):
+        """A verified or disputed record says when it was reviewed (``reviewed_by`` may be unknown)."""
+        return models.CheckConstraint(
+            condition=~models.Q(review_status__in=[ReviewStatus.VERIFIED, ReviewStatus.DISPUTED])
+            | models.Q(reviewed_at__isnull=False),
+            name=f"{prefix}_reviewed_at_when_reviewed",
+            violation_error_message="A verified or disputed record needs reviewed_at: when it was reviewed.",
+        )
+
+    @property
+    def is_verified(self):
+        return self.review_status == ReviewStatus.VERIFIED
 
 
 def choice_constraint(field, choices, prefix, *, allow_blank=False):

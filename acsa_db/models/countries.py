@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models.functions import Length, Upper
 from django.db.models.lookups import Exact
+from simple_history.models import HistoricalRecords
 
 
 class CountryManager(models.Manager):
@@ -61,6 +62,7 @@ class Country(models.Model):
     )
 
     objects = CountryManager()
+    history = HistoricalRecords(table_name="country_history")
 
     class Meta:
         db_table = "country"
@@ -126,6 +128,7 @@ class Organization(models.Model):
     url = models.URLField(blank=True, help_text="Official website.")
 
     objects = OrganizationManager()
+    history = HistoricalRecords(table_name="organization_history")
 
     class Meta:
         db_table = "organization"

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import OuterRef, Q
+from simple_history.models import HistoricalRecords
 
 from ..partial_dates import (
     PartialDate,
@@ -25,6 +26,7 @@ class Domain(models.Model):
     name = models.CharField(max_length=60, help_text="English name.")
 
     objects = DomainManager()
+    history = HistoricalRecords(table_name="domain_history")
 
     class Meta:
         db_table = "domain"
@@ -134,12 +136,19 @@ class Exercise(CuratedRecord):
     notes = models.TextField(blank=True, help_text="Curators' notes: caveats, disagreements between sources.")
 
     objects = ExerciseManager()
+    # The exercise_domain links are not in the history: simple-history cannot name an m2m history table.
+    history = HistoricalRecords(table_name="exercise_history", excluded_fields=["version"])
 
     class Meta:
         db_table = "exercise"
         ordering = ["start_date", "slug"]
+        permissions = [
+            ("send_exercise_for_review", "Can send an exercise for review"),
+            ("review_exercise", "Can verify or dispute an exercise"),
+        ]
         constraints = [
             CuratedRecord.review_status_constraint("exercise"),
+            CuratedRecord.reviewed_at_constraint("exercise"),
             choice_constraint("kind", ExerciseKind, "exercise"),
             choice_constraint("status", ExerciseStatus, "exercise"),
             *partial_date_constraints("start_date", "exercise"),
@@ -212,6 +221,7 @@ class ExerciseParticipant(PartyReference):
     note = models.TextField(blank=True, help_text="Curators' note on this participation.")
 
     objects = ExerciseParticipantManager()
+    history = HistoricalRecords(table_name="exercise_participant_history")
 
     class Meta:
         db_table = "exercise_participant"

@@ -2,9 +2,10 @@
 
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from ..partial_dates import PartialDate, partial_date_constraints, precision_field
-from .base import choice_constraint
+from .base import VersionedRecord, choice_constraint
 
 
 class SourceKind(models.TextChoices):
@@ -27,7 +28,7 @@ class SourceManager(models.Manager):
         return self.get(slug=slug_or_url)
 
 
-class Source(models.Model):
+class Source(VersionedRecord):
     """A document that backs facts: a treaty text, a release, a news report, a study."""
 
     Kind = SourceKind
@@ -97,8 +98,35 @@ class Source(models.Model):
     notes = models.TextField(
         blank=True, help_text="Curators' notes on the source: reliability, copies, errors found."
     )
+    url_checked_at = models.DateTimeField(
+        "URL checked at",
+        null=True,
+        blank=True,
+        help_text="When check_sources last requested the URL (UTC). Empty when never checked.",
+    )
+    url_status_code = models.PositiveSmallIntegerField(
+        "URL status code",
+        null=True,
+        blank=True,
+        help_text="HTTP status of the last check, after redirects (200 is fine, 404 is gone). "
+        "Empty when the server did not answer or the URL was never checked.",
+    )
+    url_check_error = models.CharField(
+        "URL check error",
+        max_length=300,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Why the last check got no HTTP answer (timeout, refused connection, unknown host). "
+        "Empty when it got one.",
+    )
 
     objects = SourceManager()
+    # The URL check columns are written by check_sources, not by curators: not history.
+    history = HistoricalRecords(
+        table_name="source_history",
+        excluded_fields=["version", "url_checked_at", "url_status_code", "url_check_error"],
+    )
 
     class Meta:
         db_table = "source"
@@ -235,6 +263,7 @@ class Citation(models.Model):
     )
 
     objects = CitationManager()
+    history = HistoricalRecords(table_name="citation_history")
 
     class Meta:
         db_table = "citation"

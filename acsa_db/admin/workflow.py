@@ -1,0 +1,316 @@
+"""What the curated tables' admins share: history, no lost updates, the review workflow.
+
+Each piece is a mixin that calls ``super()`` everywhere, so that other
+mixins (django-import-export's, for instance) compose with them:
+
+- ``HistoryAdmin``: the history page of every curated table, with what
+  changed, and revert for users who may change the record;
+- ``ConcurrentEditAdmin``: the version check of the change form and of
+  list-editable rows (``VersionedRecord`` models);
+- ``ReviewWorkflowAdmin``: send for review, verify, dispute, as actions and as
+  buttons on the record's page, and the return to review of an edited
+  verified record (agreements and exercises);
+- ``FactAdmin``: the pages of an event, party, participant or citation, whose
+  changes concern the agreement or exercise they belong to.
+
+The rules themselves live in ``acsa_db.review``.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from simple_history.admin import SimpleHistoryAdmin
+
+from .. import review
+from ..coverage import describe_fact, uncited_facts
+from ..models import EditConflict, ReviewStatus
+from .conflicts import conflict_message
+from .forms import ChangelistVersionedForm
+
+REVIEW_FIELDS = ("review_status", "reviewed_by", "reviewed_at")
+
+
+def _change_url(obj):
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The history page lists every saved version with who, when and what changed.
+
+    Reverting (saving an old version again) needs the permission to change
+    the record: simple-history's own revert view checks only the permission
+    to view on POST.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+            try:
+                with transaction.atomic():
+                    return super().history_form_view(request, object_id, version_id, extra_context)
+            except EditConflict as conflict:
+                messages.error(request, conflict_message(conflict.record, conflict.record.version))
+                return HttpResponseRedirect(request.get_full_path())
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ConcurrentEditAdmin:
+    """Refuses the second of two concurrent saves, on the change page and in list-editable rows."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if any("based_on_version" in options.get("fields", ()) for _, options in fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": (*options["fields"], "based_on_version")}), *rest]
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("form", ChangelistVersionedForm)
+        return super().get_changelist_form(request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        seen = form.cleaned_data.get("based_on_version")
+        if change and seen is not None:
+            # The database refuses the save (EditConflict) if the row moved past this version.
+            obj.version = seen
+        super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict as conflict:
+            # Another save got in between the form's check and this one; nothing was written.
+            messages.error(request, conflict_message(conflict.record, conflict.record.version))
+            return HttpResponseRedirect(request.get_full_path())
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except EditConflict as conflict:
+            messages.error(request, conflict_message(conflict.record, conflict.record.version))
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class ReviewWorkflowAdmin:
+    """draft → needs review → verified or disputed, on an agreement's or exercise's admin."""
+
+    change_form_template = "admin/acsa_db/review_change_form.html"
+    actions = ("send_for_review_action", "verify_action", "dispute_action")
+
+    # --- permissions -------------------------------------------------------------------
+
+    def has_send_for_review_permission(self, request):
+        return review.can_send_for_review(request.user, self.model)
+
+    def has_review_permission(self, request):
+        return review.can_review(request.user, self.model)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.review_status == ReviewStatus.VERIFIED and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if not request.user.is_superuser:
+            protected = list(protected) + [
+                f"{obj} (verified: only a superuser can delete a verified record)"
+                for obj in objs
+                if obj.review_status == ReviewStatus.VERIFIED
+            ]
+        return deleted, counts, perms_needed, protected
+
+    # --- the record's page -------------------------------------------------------------
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + [name for name in (*REVIEW_FIELDS, "citation_check") if name not in fields]
+
+    @admin.display(description="citation check")
+    def citation_check(self, record):
+        if not record.pk:
+            return "–"
+        missing = uncited_facts(record)
+        if not missing:
+            return "Every fact has a supporting citation."
+        return format_html(
+            '<span class="acsa-uncited" style="color:#ba2121">No supporting citation yet:</span> {}',
+            format_html_join(
+                mark_safe("; "), '<a href="{}">{}</a>', ((_change_url(f), describe_fact(f)) for f in missing)
+            ),
+        )
+
+    def review_buttons(self, request, record):
+        """The transitions this user may ask for on this record, as (name, label)."""
+        if record is None or not record.pk:
+            return []
+        status = record.review_status
+        buttons = []
+        if review.can_send_for_review(request.user, record) and status in (
+            ReviewStatus.DRAFT,
+            ReviewStatus.DISPUTED,
+        ):
+            buttons.append(("send_for_review", "Send for review"))
+        if review.can_review(request.user, record):
+            if status in (ReviewStatus.NEEDS_REVIEW, ReviewStatus.DISPUTED):
+                buttons.append(("verify", "Verify"))
+            if status in (ReviewStatus.NEEDS_REVIEW, ReviewStatus.VERIFIED):
+                buttons.append(("dispute", "Dispute"))
+        return buttons
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            opts = self.model._meta
+            context["review_buttons"] = self.review_buttons(request, obj)
+            context["review_url_name"] = f"admin:{opts.app_label}_{opts.model_name}_review"
+            context["record_version"] = obj.version
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/review/<str:transition>/",
+                self.admin_site.admin_view(self.review_transition_view),
+                name=f"{opts.app_label}_{opts.model_name}_review",
+            ),
+            *super().get_urls(),
+        ]
+
+    def review_transition_view(self, request, object_id, transition):
+        """A button of the record's page: POST only, with the version the page showed."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if transition not in review.TRANSITIONS:
+            raise Http404(f"No review transition {transition!r}.")
+        record = self.get_object(request, unquote(object_id))
+        if record is None:
+            raise Http404
+        allowed = (
+            review.can_send_for_review(request.user, record)
+            if transition == "send_for_review"
+            else review.can_review(request.user, record)
+        )
+        if not allowed:
+            raise PermissionDenied
+        try:
+            seen = int(request.POST["based_on_version"])
+        except (KeyError, ValueError):
+            seen = None
+        try:
+            record = review.TRANSITIONS[transition](record, request.user, expected_version=seen)
+        except review.ReviewRefused as refusal:
+            messages.error(request, str(refusal))
+        except EditConflict:
+            messages.error(request, conflict_message(record, seen))
+        else:
+            messages.success(
+                request,
+                f'The {record._meta.verbose_name} "{record}" is now {record.get_review_status_display()}.',
+            )
+        return redirect(_change_url(record))
+
+    def save_model(self, request, obj, form, change):
+        if change and review.prepare_edit(obj, request.user):
+            obj._sent_back_to_review = True
+            self._say_back_to_review(request, obj)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        record = form.instance
+        if change and not getattr(record, "_sent_back_to_review", False):
+            if any(formset.has_changed() for formset in formsets):
+                if review.return_to_review_if_verified(record, request.user):
+                    self._say_back_to_review(request, record)
+
+    def _say_back_to_review(self, request, record):
+        messages.warning(
+            request,
+            f'The {record._meta.verbose_name} "{record}" was verified; as its facts changed, '
+            "it is back to needs review.",
+        )
+
+    # --- changelist actions ------------------------------------------------------------
+
+    def _run_transition(self, request, queryset, transition, done_label):
+        done, refusals = 0, []
+        for record in queryset:
+            try:
+                review.TRANSITIONS[transition](record, request.user)
+            except review.ReviewRefused as refusal:
+                refusals.append(str(refusal))
+            else:
+                done += 1
+        if done:
+            noun = self.model._meta.verbose_name if done == 1 else self.model._meta.verbose_name_plural
+            messages.success(request, f"{done} {noun} {done_label}.")
+        for refusal in refusals:
+            messages.error(request, refusal)
+
+    @admin.action(description="Send the selected records for review", permissions=["send_for_review"])
+    def send_for_review_action(self, request, queryset):
+        self._run_transition(request, queryset, "send_for_review", "sent for review")
+
+    @admin.action(description="Verify the selected records", permissions=["review"])
+    def verify_action(self, request, queryset):
+        self._run_transition(request, queryset, "verify", "verified")
+
+    @admin.action(description="Dispute the selected records", permissions=["review"])
+    def dispute_action(self, request, queryset):
+        self._run_transition(request, queryset, "dispute", "disputed")
+
+
+class FactAdmin:
+    """An event's, party's, participant's or citation's own page: a change is a change of its record."""
+
+    def records_of(self, obj):
+        """The agreements or exercises whose facts ``obj`` is (or was, before this edit)."""
+        raise NotImplementedError
+
+    def _records_before(self, obj):
+        if obj.pk is None:
+            return []
+        stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+        return self.records_of(stored) if stored else []
+
+    def save_model(self, request, obj, form, change):
+        obj._records_before_edit = self._records_before(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        self._facts_changed(request, [*getattr(obj, "_records_before_edit", []), *self.records_of(obj)])
+
+    def delete_model(self, request, obj):
+        records = self.records_of(obj)
+        super().delete_model(request, obj)
+        self._facts_changed(request, records)
+
+    def delete_queryset(self, request, queryset):
+        records = [record for obj in queryset for record in self.records_of(obj)]
+        super().delete_queryset(request, queryset)
+        self._facts_changed(request, records)
+
+    def _facts_changed(self, request, records):
+        seen = set()
+        for record in records:
+            key = (type(record), record.pk)
+            if record is None or key in seen:
+                continue
+            seen.add(key)
+            if review.fact_changed(record, request.user):
+                messages.warning(
+                    request,
+                    f'The {record._meta.verbose_name} "{record}" was verified; as its facts changed, '
+                    "it is back to needs review.",
+                )

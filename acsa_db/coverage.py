@@ -1,0 +1,193 @@
+"""Citation coverage: which facts have a supporting citation, which do not, which are contradicted.
+
+A fact is a row that a citation can back: an agreement or exercise as a
+whole, an agreement's event or party, an exercise's participant. A fact is
+*cited* when at least one citation with stance "supports" backs it; a
+"contradicts" citation does not count, and makes the fact *contradicted*.
+
+Everything here is a query that the database answers with EXISTS subqueries,
+so the coverage page and the changelist filters cost a fixed number of
+queries whatever the size of the tables.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+
+from .models import Agreement, AgreementEvent, AgreementParty, Citation, Exercise, ExerciseParticipant
+
+SUPPORTS = Citation.Stance.SUPPORTS
+CONTRADICTS = Citation.Stance.CONTRADICTS
+
+
+@dataclass(frozen=True)
+class FactTable:
+    """A table whose rows are facts, and how its rows reach the record they belong to."""
+
+    table: str  # the SQL table name, as researchers know it
+    model: type
+    citation_field: str  # the citation column that points at a row of this table
+    record_field: str | None  # the column that points at the agreement or exercise; None for those
+
+    def citations(self, stance, fact=None):
+        """Citations of ``stance`` of ``fact`` (by default, the row of the enclosing query)."""
+        fact = OuterRef("pk") if fact is None else fact
+        return Citation.objects.filter(**{self.citation_field: fact, "stance": stance})
+
+    def is_cited(self):
+        return Exists(self.citations(SUPPORTS))
+
+    def is_contradicted(self):
+        return Exists(self.citations(CONTRADICTS))
+
+    def rows(self):
+        related = [self.record_field] if self.record_field else []
+        if self.model in (AgreementParty, ExerciseParticipant):
+            related += ["country", "organization"]
+        return self.model.objects.select_related(*related)
+
+
+FACT_TABLES = (
+    FactTable("agreement", Agreement, "agreement", None),
+    FactTable("agreement_event", AgreementEvent, "agreement_event", "agreement"),
+    FactTable("agreement_party", AgreementParty, "agreement_party", "agreement"),
+    FactTable("exercise", Exercise, "exercise", None),
+    FactTable("exercise_participant", ExerciseParticipant, "exercise_participant", "exercise"),
+)
+
+# For each kind of record, the tables of its facts (itself first).
+RECORD_FACTS = {
+    Agreement: (FACT_TABLES[0], FACT_TABLES[1], FACT_TABLES[2]),
+    Exercise: (FACT_TABLES[3], FACT_TABLES[4]),
+}
+
+
+@dataclass
+class TableCoverage:
+    table: FactTable
+    total: int
+    cited: int
+    contradicted: int
+    uncited_rows: list  # facts with no supporting citation, at most ``limit`` of them
+
+    @property
+    def uncited(self):
+        return self.total - self.cited
+
+    @property
+    def percent_cited(self):
+        return round(100 * self.cited / self.total) if self.total else 100
+
+
+def table_coverage(table, limit=200):
+    """Counts for one table, and its first ``limit`` uncited facts."""
+    from django.db.models import Count
+
+    counts = table.model.objects.aggregate(
+        total=Count("pk"),
+        cited=Count("pk", filter=Q(table.is_cited())),
+        contradicted=Count("pk", filter=Q(table.is_contradicted())),
+    )
+    uncited_rows = list(table.rows().filter(~table.is_cited()).order_by("pk")[:limit])
+    return TableCoverage(table, counts["total"], counts["cited"], counts["contradicted"], uncited_rows)
+
+
+def coverage_report(limit=200):
+    """Coverage of every fact table, in the order of FACT_TABLES."""
+    return [table_coverage(table, limit) for table in FACT_TABLES]
+
+
+def _facts_of(record_model, record_ref, condition):
+    """A condition on the record: some fact of it (itself, or a row of a child table) meets ``condition``."""
+    own, *children = RECORD_FACTS[record_model]
+    clauses = Q(condition(own, record_ref))
+    for table in children:
+        child_rows = table.model.objects.filter(**{table.record_field: record_ref})
+        clauses |= Q(Exists(child_rows.filter(condition(table, OuterRef("pk")))))
+    return clauses
+
+
+def with_uncited_facts(queryset):
+    """The records of ``queryset`` with at least one fact that no citation supports."""
+    return queryset.filter(
+        _facts_of(
+            queryset.model, OuterRef("pk"), lambda table, fact: ~Exists(table.citations(SUPPORTS, fact))
+        )
+    )
+
+
+def with_contradicting_citations(queryset):
+    """The records of ``queryset`` with at least one fact that a citation contradicts."""
+    return queryset.filter(
+        _facts_of(
+            queryset.model, OuterRef("pk"), lambda table, fact: Exists(table.citations(CONTRADICTS, fact))
+        )
+    )
+
+
+def uncited_facts(record):
+    """The facts of one agreement or exercise that no citation supports, the record itself first."""
+    own, *children = RECORD_FACTS[type(record)]
+    facts = []
+    if not own.citations(SUPPORTS, record.pk).exists():
+        facts.append(record)
+    for table in children:
+        facts += list(table.rows().filter(**{table.record_field: record}).filter(~table.is_cited()))
+    return facts
+
+
+def describe_fact(fact):
+    """How a fact is named in messages: "the agreement itself", "party Germany", "event signature, 2023-09"."""
+    if isinstance(fact, (Agreement, Exercise)):
+        return f"the {fact._meta.verbose_name} itself"
+    if isinstance(fact, AgreementEvent):
+        return f"event {fact.get_kind_display()}, {fact.partial_date or 'date unknown'}"
+    if isinstance(fact, AgreementParty):
+        return f"party {fact.party}"
+    if isinstance(fact, ExerciseParticipant):
+        return f"participant {fact.party}"
+    return str(fact)
+
+
+def fact_label(fact):
+    """A fact named with its record: "party Germany of Japan–Germany ACSA (2024)"."""
+    record = record_of(fact)
+    return str(record) if fact is record else f"{describe_fact(fact)} of {record}"
+
+
+def record_of(fact):
+    """The agreement or exercise a fact belongs to."""
+    if isinstance(fact, (Agreement, Exercise)):
+        return fact
+    if isinstance(fact, (AgreementEvent, AgreementParty)):
+        return fact.agreement
+    return fact.exercise
+
+
+@dataclass
+class BackedRecord:
+    """One record and the citations of its facts that a source gives."""
+
+    record: object
+    citations: list
+
+
+def facts_backed_by(source):
+    """Every citation of ``source``, grouped by the agreement or exercise its fact belongs to."""
+    citations = source.citations.select_related(
+        "agreement",
+        "agreement_event__agreement",
+        "agreement_party__agreement",
+        "agreement_party__country",
+        "agreement_party__organization",
+        "exercise",
+        "exercise_participant__exercise",
+        "exercise_participant__country",
+        "exercise_participant__organization",
+    ).order_by("id")
+    groups = {}
+    for citation in citations:
+        record = record_of(citation.target)
+        key = (record._meta.model_name, record.pk)
+        groups.setdefault(key, BackedRecord(record, [])).citations.append(citation)
+    return sorted(groups.values(), key=lambda group: (group.record._meta.model_name, str(group.record)))

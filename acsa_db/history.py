@@ -1,0 +1,59 @@
+"""Writing history rows with the right user, outside a normal admin save.
+
+Every curated table has a ``<table>_history`` table (django-simple-history).
+``save()`` and ``delete()`` write a row there through signals, naming the user
+of the current admin request (``HistoryRequestMiddleware``). Two kinds of
+writes need help:
+
+- writes outside a request (management commands, scripts, an import run from
+  the shell): wrap them in ``changes_by(user)``;
+- bulk writes, which send no signals: use ``bulk_create_recorded`` and
+  ``bulk_update_recorded`` instead of ``bulk_create`` / ``bulk_update``.
+  ``QuerySet.update()`` and raw SQL are never recorded.
+
+The import path (django-import-export) saves row by row inside the admin's
+request, so its rows are recorded with the importing user already; with
+``use_bulk`` it must call the two bulk functions here. Either way it calls
+``acsa_db.review.fact_changed`` for each agreement or exercise whose facts it
+changed, so that a verified record goes back to review.
+"""
+
+from contextlib import contextmanager
+from types import SimpleNamespace
+
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+
+@contextmanager
+def changes_by(user):
+    """Attribute every history row written inside the block (in this thread) to ``user``.
+
+    A save that sets ``_history_user`` on its instance still names that user.
+    """
+    context = HistoricalRecords.context
+    had_request = hasattr(context, "request")
+    previous = getattr(context, "request", None)
+    # simple-history reads the user from the current request; a stand-in carries it.
+    context.request = SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        if had_request:
+            context.request = previous
+        else:
+            del context.request
+
+
+def bulk_create_recorded(objs, model, user, reason=None, batch_size=500):
+    """``bulk_create`` that also writes one history row per object, naming ``user``."""
+    return bulk_create_with_history(
+        objs, model, batch_size=batch_size, default_user=user, default_change_reason=reason
+    )
+
+
+def bulk_update_recorded(objs, model, fields, user, reason=None, batch_size=500):
+    """``bulk_update`` that also writes one history row per object, naming ``user``."""
+    return bulk_update_with_history(
+        objs, model, fields, batch_size=batch_size, default_user=user, default_change_reason=reason
+    )

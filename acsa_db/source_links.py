@@ -1,0 +1,92 @@
+"""Sources' URLs: the normal form that finds the same document cited twice, and the link check.
+
+``normalise_url`` ignores what does not change the document: http or https,
+a leading "www.", the host's case, a default port, a trailing slash, the
+fragment, tracking parameters (utm_*, fbclid, gclid) and the order of the
+query parameters.
+
+``check_url`` requests a URL with a bound on the whole request's time, not
+only on each socket operation, and returns the HTTP status or why there was
+none; it never raises for a bad link.
+"""
+
+import threading
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
+USER_AGENT = "ACSA-DB-link-check/1 (checks that cited sources are still online)"
+
+
+def normalise_url(url):
+    """The form of ``url`` that two addresses of the same document share."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    port = parts.port
+    if port and not (parts.scheme in ("http", "https") and port in (80, 443)):
+        host = f"{host}:{port}"
+    path = parts.path.rstrip("/")
+    query = sorted(
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not key.lower().startswith(TRACKING_PARAMETERS)
+    )
+    return f"{host}{path}" + (f"?{urlencode(query)}" if query else "")
+
+
+def sources_with_same_url(source):
+    """Other sources whose URL has the same normal form as ``source``'s."""
+    from .models import Source
+
+    if not source.url:
+        return []
+    wanted = normalise_url(source.url)
+    host = (urlsplit(source.url).hostname or "").lower().removeprefix("www.")
+    candidates = Source.objects.exclude(pk=source.pk).filter(url__icontains=host).order_by("pk")
+    return [other for other in candidates if normalise_url(other.url) == wanted]
+
+
+@dataclass(frozen=True)
+class LinkCheck:
+    """What one request found: an HTTP status, or why there was none."""
+
+    status_code: int | None
+    error: str = ""
+
+    @property
+    def ok(self):
+        return self.status_code is not None and self.status_code < 400
+
+
+def _request(url, timeout):
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT}, method="GET")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # follows redirects
+            return LinkCheck(response.status)
+    except urllib.error.HTTPError as error:
+        return LinkCheck(error.code)
+    except urllib.error.URLError as error:
+        reason = error.reason
+        if isinstance(reason, TimeoutError):
+            return LinkCheck(None, f"timed out after {timeout:g} s")
+        return LinkCheck(None, str(reason)[:300])
+    except TimeoutError:
+        return LinkCheck(None, f"timed out after {timeout:g} s")
+    except (OSError, ValueError) as error:
+        return LinkCheck(None, f"{type(error).__name__}: {error}"[:300])
+
+
+def check_url(url, timeout=10.0):
+    """Request ``url``; give up after ``timeout`` seconds in all (a server that drips counts too)."""
+    if urlsplit(url).scheme not in ("http", "https"):
+        return LinkCheck(None, "not an http or https URL")
+    outcome = []
+    # The socket timeout bounds each read; the thread's join bounds the whole request.
+    worker = threading.Thread(target=lambda: outcome.append(_request(url, timeout)), daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not outcome:
+        return LinkCheck(None, f"timed out after {timeout:g} s")
+    return outcome[0]
