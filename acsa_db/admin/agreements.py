@@ -1,6 +1,13 @@
 from django.contrib import admin
 from django.db.models import Prefetch
 
+from ..imports.resources import (
+    AgreementEventResource,
+    AgreementPartyResource,
+    AgreementResource,
+    AgreementTypeResource,
+)
+from ..imports.sheets import AgreementSheetResource
 from ..models import Agreement, AgreementEvent, AgreementParty, AgreementType, Citation
 from .citations import AgreementCitationInline, AgreementEventCitationInline, AgreementPartyCitationInline
 from .display import admin_link, citation_list, partial_date
@@ -11,13 +18,15 @@ from .filters import (
     UncitedFactsFilter,
 )
 from .forms import AgreementEventForm, AgreementForm
+from .import_export import ImportExportAdminMixin
 from .workflow import ConcurrentEditAdmin, FactAdmin, HistoryAdmin, ReviewWorkflowAdmin
 
 CITATIONS_WITH_SOURCES = Prefetch("citations", queryset=Citation.objects.select_related("source"))
 
 
 @admin.register(AgreementType)
-class AgreementTypeAdmin(HistoryAdmin):
+class AgreementTypeAdmin(ImportExportAdminMixin, HistoryAdmin):
+    resource_classes = [AgreementTypeResource]
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
@@ -74,7 +83,8 @@ class AgreementEventInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ReviewWorkflowAdmin, ConcurrentEditAdmin, HistoryAdmin):
+class AgreementAdmin(ImportExportAdminMixin, ReviewWorkflowAdmin, ConcurrentEditAdmin, HistoryAdmin):
+    resource_classes = [AgreementResource, AgreementSheetResource]
     form = AgreementForm
     list_display = (
         "short_title",
@@ -137,7 +147,8 @@ class AgreementAdmin(ReviewWorkflowAdmin, ConcurrentEditAdmin, HistoryAdmin):
 
 
 @admin.register(AgreementParty)
-class AgreementPartyAdmin(FactAdmin, HistoryAdmin):
+class AgreementPartyAdmin(ImportExportAdminMixin, FactAdmin, HistoryAdmin):
+    resource_classes = [AgreementPartyResource]
     list_display = ("__str__", "agreement_link", "country", "organization", "role")
     list_filter = ("role", "agreement__type")
     search_fields = (
@@ -160,7 +171,8 @@ class AgreementPartyAdmin(FactAdmin, HistoryAdmin):
 
 
 @admin.register(AgreementEvent)
-class AgreementEventAdmin(FactAdmin, HistoryAdmin):
+class AgreementEventAdmin(ImportExportAdminMixin, FactAdmin, HistoryAdmin):
+    resource_classes = [AgreementEventResource]
     form = AgreementEventForm
     list_display = ("__str__", "agreement_link", "kind", "when", "place")
     list_filter = ("kind", "date_precision", "agreement__type")

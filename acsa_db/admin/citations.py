@@ -6,9 +6,11 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from ..coverage import coverage_report, fact_label, record_of
+from ..imports.resources import CitationResource
 from ..models import Citation
 from .display import admin_link
 from .filters import CitationTargetFilter
+from .import_export import ImportExportAdminMixin
 from .workflow import FactAdmin, HistoryAdmin
 
 CITATION_FIELDS = ("source", "claim", "stance", "locator", "quote", "note")
@@ -52,7 +54,8 @@ class ExerciseParticipantCitationInline(CitationInline):
 
 
 @admin.register(Citation)
-class CitationAdmin(FactAdmin, HistoryAdmin):
+class CitationAdmin(ImportExportAdminMixin, FactAdmin, HistoryAdmin):
+    resource_classes = [CitationResource]
     list_display = ("id", "source_link", "stance", "claim", "target_kind", "target_link")
     list_filter = ("stance", "claim", CitationTargetFilter, "source__kind", "source__language")
     search_fields = ("source__slug", "source__title", "source__publisher", "note", "quote")

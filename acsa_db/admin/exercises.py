@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db.models import Prefetch
 
+from ..imports.resources import DomainResource, ExerciseParticipantResource, ExerciseResource
+from ..imports.sheets import ExerciseSheetResource
 from ..models import Citation, Domain, Exercise, ExerciseParticipant
 from .citations import ExerciseCitationInline, ExerciseParticipantCitationInline
 from .display import admin_link, citation_list, partial_date
@@ -11,11 +13,13 @@ from .filters import (
     UncitedFactsFilter,
 )
 from .forms import ExerciseForm
+from .import_export import ImportExportAdminMixin
 from .workflow import ConcurrentEditAdmin, FactAdmin, HistoryAdmin, ReviewWorkflowAdmin
 
 
 @admin.register(Domain)
-class DomainAdmin(HistoryAdmin):
+class DomainAdmin(ImportExportAdminMixin, HistoryAdmin):
+    resource_classes = [DomainResource]
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
@@ -42,7 +46,8 @@ class ExerciseParticipantInline(admin.TabularInline):
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(ReviewWorkflowAdmin, ConcurrentEditAdmin, HistoryAdmin):
+class ExerciseAdmin(ImportExportAdminMixin, ReviewWorkflowAdmin, ConcurrentEditAdmin, HistoryAdmin):
+    resource_classes = [ExerciseResource, ExerciseSheetResource]
     form = ExerciseForm
     list_display = (
         "name",
@@ -100,7 +105,8 @@ class ExerciseAdmin(ReviewWorkflowAdmin, ConcurrentEditAdmin, HistoryAdmin):
 
 
 @admin.register(ExerciseParticipant)
-class ExerciseParticipantAdmin(FactAdmin, HistoryAdmin):
+class ExerciseParticipantAdmin(ImportExportAdminMixin, FactAdmin, HistoryAdmin):
+    resource_classes = [ExerciseParticipantResource]
     list_display = ("__str__", "exercise_link", "country", "organization", "role")
     list_filter = ("role",)
     search_fields = (

@@ -5,11 +5,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from ..coverage import describe_fact, facts_backed_by
+from ..imports.resources import SourceResource
 from ..models import Citation, Source
 from ..models.agreements import count_subquery
 from ..source_links import sources_with_same_url
 from .display import partial_date
 from .forms import SourceForm
+from .import_export import ImportExportAdminMixin
 from .workflow import ConcurrentEditAdmin, HistoryAdmin
 
 
@@ -18,7 +20,8 @@ def _change_url(obj):
 
 
 @admin.register(Source)
-class SourceAdmin(ConcurrentEditAdmin, HistoryAdmin):
+class SourceAdmin(ImportExportAdminMixin, ConcurrentEditAdmin, HistoryAdmin):
+    resource_classes = [SourceResource]
     form = SourceForm
     list_display = (
         "title",

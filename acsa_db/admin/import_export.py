@@ -1,0 +1,146 @@
+"""Import and export in the admin, through django-import-export's pages and our import service.
+
+The library's import page, preview and confirmation are kept; what runs
+behind them is ``acsa_db.imports.service``: the upload is refused before it
+is read when it is over ``ACSA_IMPORT_MAX_UPLOAD_BYTES``, the preview is a
+dry run that lists every problem of the file (row, column, reason) or what
+the import will create and update, and the confirmation imports the file all
+or nothing, recording the importing user in each history row.
+
+Permissions come from the library's settings: importing needs the model's
+"add" permission (and "change", as an import also updates), exporting its
+"view" permission; see ``IMPORT_EXPORT_*_PERMISSION_CODE`` in settings.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, JSON, XLSX
+from import_export.tmp_storages import TempFolderStorage
+
+from ..imports.exports import BibTeXFormat, CSLJSONFormat
+from ..imports.problems import ImportRefused
+from ..imports.readers import FileInput
+from ..imports.resources import SourceResource
+from ..imports.service import ImportFile, import_files
+
+PREVIEW_ROWS = 20
+
+
+def _megabytes(size):
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+class ImportExportAdminMixin(ImportExportMixin):
+    """Import (with a dry-run preview) and export (CSV, XLSX, JSON) on a curated model's admin."""
+
+    import_template_name = "admin/acsa_db/import.html"
+    import_formats = [CSV, XLSX, JSON]
+    export_formats = [CSV, XLSX, JSON]
+    # Binary in the temporary folder whatever the format: the service decodes,
+    # and says which row is not UTF-8.
+    tmp_storage_class = TempFolderStorage
+
+    def get_export_formats(self):
+        formats = super().get_export_formats()
+        if any(issubclass(r, SourceResource) for r in self.get_export_resource_classes(None)):
+            formats = [*formats, CSLJSONFormat, BibTeXFormat]
+        return formats
+
+    def get_export_resource_classes(self, request):
+        # Sheets are for importing only.
+        return [r for r in self.get_resource_classes(request) if not getattr(r, "create_only", False)]
+
+    def has_import_permission(self, request):
+        return super().has_import_permission(request) and self.has_change_permission(request)
+
+    def import_action(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        context = {}
+        form = self.create_import_form(request)
+        if request.POST and form.is_valid():
+            upload = form.cleaned_data["import_file"]
+            limit = settings.ACSA_IMPORT_MAX_UPLOAD_BYTES
+            if upload.size > limit:
+                form.add_error(
+                    "import_file",
+                    f"The file is {_megabytes(upload.size)}; uploads are limited to {_megabytes(limit)}. "
+                    "Split it, or import it on the command line (manage.py import_data), which takes files of any size.",
+                )
+            else:
+                file_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
+                resource_class = self.choose_import_resource_class(form, request)
+                storage = self.get_tmp_storage_class()(read_mode="rb")
+                storage.save(b"".join(upload.chunks()))
+                upload.tmp_storage_name = storage.name
+                try:
+                    report = self._import(
+                        storage, upload.name, file_format, resource_class, request, dry_run=True
+                    )
+                except ImportRefused as refusal:
+                    storage.remove()
+                    context["problems"] = refusal.problems
+                    context["truncated"] = refusal.truncated
+                else:
+                    context["report"] = report
+                    context["preview_header"] = (
+                        list(report.files[0].preview[0][1]) if report.files[0].preview else []
+                    )
+                    context["confirm_form"] = self.create_confirm_form(request, import_form=form)
+        context.update(self.admin_site.each_context(request))
+        context.update(
+            title="Import",
+            form=form,
+            opts=self.model._meta,
+            media=self.media + form.media,
+            fields_list=[
+                (r.get_display_name(), r().import_columns())
+                for r in self.get_import_resource_classes(request)
+            ],
+            max_upload=_megabytes(settings.ACSA_IMPORT_MAX_UPLOAD_BYTES),
+        )
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_confirm_form(request)
+        import_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+        if not form.is_valid():
+            messages.error(request, "The import could not be confirmed; upload the file again.")
+            return HttpResponseRedirect(import_url)
+        file_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
+        resource_class = self.choose_import_resource_class(form, request)
+        storage = self.get_tmp_storage_class()(name=form.cleaned_data["import_file_name"], read_mode="rb")
+        try:
+            report = self._import(
+                storage,
+                form.cleaned_data["original_file_name"],
+                file_format,
+                resource_class,
+                request,
+                dry_run=False,
+            )
+        except ImportRefused as refusal:
+            # The database changed since the preview; nothing was written.
+            messages.error(request, refusal.summary())
+            return HttpResponseRedirect(import_url)
+        finally:
+            storage.remove()
+        messages.success(request, f"Import finished. {report.summary()}")
+        return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+
+    def _import(self, storage, name, file_format, resource_class, request, *, dry_run):
+        data = FileInput(storage.read(), name=name, format=file_format.get_extension())
+        return import_files(
+            [ImportFile(data, resource_class)], user=request.user, dry_run=dry_run, preview_rows=PREVIEW_ROWS
+        )

@@ -1,0 +1,254 @@
+"""Exports: each table as CSV, XLSX or JSON, streamed, safe to open; sources for reference managers.
+
+Every text cell that a spreadsheet would run as a formula is escaped
+(``escaping.escape_formula``), in every tabular format, here and in the
+admin. Sources also go out as CSL-JSON and BibTeX, which Zotero, Mendeley
+and other reference managers import; those are citation records, not
+cells, so their titles are written as published.
+"""
+
+import csv
+import io
+import json
+import re
+
+from import_export.formats.base_formats import Format
+
+from ..partial_dates import PartialDate
+from .escaping import escape_formula, unescape_formula
+
+TABLE_FORMATS = ("csv", "xlsx", "json")
+REFERENCE_FORMATS = ("csl-json", "bibtex")
+EXPORT_FORMATS = TABLE_FORMATS + REFERENCE_FORMATS
+EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "json": "json", "csl-json": "csl.json", "bibtex": "bib"}
+
+
+def export_resource(resource, out, format, queryset=None):
+    """Write the resource's rows to the binary stream ``out``; returns the number of rows."""
+    rows = resource.export_rows(queryset)
+    header = next(rows)
+    if format in REFERENCE_FORMATS:
+        records = (dict(zip(header, cells, strict=True)) for cells in rows)
+        return (write_csl_json if format == "csl-json" else write_bibtex)(records, out)
+    escaped = ([escape_formula(cell) for cell in cells] for cells in rows)
+    writer = {"csv": _write_csv, "xlsx": _write_xlsx, "json": _write_json}[format]
+    return writer(header, escaped, out)
+
+
+def _text_stream(out):
+    return io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+
+
+def _write_csv(header, rows, out):
+    text = _text_stream(out)
+    writer = csv.writer(text)
+    writer.writerow(header)
+    count = 0
+    for cells in rows:
+        writer.writerow(cells)
+        count += 1
+    text.detach()
+    return count
+
+
+def _write_json(header, rows, out):
+    text = _text_stream(out)
+    text.write("[")
+    count = 0
+    for cells in rows:
+        text.write(",\n" if count else "\n")
+        text.write(json.dumps(dict(zip(header, cells, strict=True)), ensure_ascii=False))
+        count += 1
+    text.write("\n]\n")
+    text.detach()
+    return count
+
+
+def _write_xlsx(header, rows, out):
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(header)
+    count = 0
+    for cells in rows:
+        # Control characters cannot be stored in XLSX at all.
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("\ufffd", c) if isinstance(c, str) else c for c in cells])
+        count += 1
+    workbook.save(out)
+    return count
+
+
+# --- Sources for reference managers ----------------------------------------------------------
+
+# CSL item types (Citation Style Language 1.0.2) for each kind of source.
+CSL_TYPES = {
+    "treaty_text": "treaty",
+    "official_statement": "document",
+    "press_release": "document",
+    "news": "article-newspaper",
+    "wire": "article-newspaper",
+    "state_media": "article-newspaper",
+    "analysis": "report",
+    "academic": "article-journal",
+    "dataset": "dataset",
+    "reference": "entry",
+}
+
+
+def _clean(record):
+    return {
+        key: unescape_formula(value) if isinstance(value, str) else value for key, value in record.items()
+    }
+
+
+def _authors(text):
+    return [name.strip() for name in (text or "").split(";") if name.strip()]
+
+
+def _date_parts(text):
+    value = PartialDate.parse(text) if text else None
+    if value is None:
+        return None
+    parts = [value.date.year]
+    if value.precision in ("month", "day"):
+        parts.append(value.date.month)
+    if value.precision == "day":
+        parts.append(value.date.day)
+    return {"date-parts": [parts]}
+
+
+def csl_item(record):
+    """A source (as exported) as a CSL-JSON item."""
+    record = _clean(record)
+    item = {
+        "id": record["slug"],
+        "type": CSL_TYPES.get(record.get("kind"), "document"),
+        "title": record["title"],
+    }
+    if record.get("authors"):
+        item["author"] = [{"literal": name} for name in _authors(record["authors"])]
+    if record.get("publisher"):
+        item["publisher"] = record["publisher"]
+        if item["type"] == "article-newspaper":
+            item["container-title"] = record["publisher"]
+    if record.get("url"):
+        item["URL"] = record["url"]
+    if record.get("published"):
+        item["issued"] = _date_parts(record["published"])
+    if record.get("accessed_on"):
+        item["accessed"] = _date_parts(record["accessed_on"])
+    if record.get("language"):
+        item["language"] = record["language"]
+    if record.get("archive_url"):
+        item["archive_location"] = record["archive_url"]
+    return item
+
+
+def write_csl_json(records, out):
+    items = [csl_item(record) for record in records]
+    out.write(json.dumps(items, ensure_ascii=False, indent=2).encode("utf-8"))
+    out.write(b"\n")
+    return len(items)
+
+
+_BIBTEX_SPECIAL = re.compile(r"([{}\\%&$#_~^])")
+_BIBTEX_REPLACEMENTS = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
+def bibtex_text(text):
+    """Text with BibTeX's special characters escaped, and capitals kept as written."""
+    escaped = _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_REPLACEMENTS.get(m.group(1), "\\" + m.group(1)), text)
+    return escaped.replace("\n", " ")
+
+
+def bibtex_entry(record):
+    """A source (as exported) as a BibTeX @misc entry (every reference manager reads @misc)."""
+    record = _clean(record)
+    fields = [("title", "{" + bibtex_text(record["title"]) + "}")]
+    if record.get("authors"):
+        fields.append(
+            ("author", " and ".join("{" + bibtex_text(a) + "}" for a in _authors(record["authors"])))
+        )
+    if record.get("publisher"):
+        fields.append(("publisher", bibtex_text(record["publisher"])))
+    if record.get("published"):
+        value = PartialDate.parse(record["published"])
+        fields.append(("year", str(value.date.year)))
+        if value.precision in ("month", "day"):
+            fields.append(("month", str(value.date.month)))
+        fields.append(("date", str(value)))
+    if record.get("url"):
+        fields.append(("url", record["url"].replace("%", r"\%").replace("#", r"\#")))
+    if record.get("accessed_on"):
+        fields.append(("urldate", record["accessed_on"]))
+    if record.get("language"):
+        fields.append(("language", bibtex_text(record["language"])))
+    if record.get("kind"):
+        fields.append(("note", bibtex_text(record["kind"].replace("_", " "))))
+    key = re.sub(r"[^A-Za-z0-9_:.-]", "-", record["slug"])
+    body = ",\n".join(
+        f"  {name} = {{{value}}}" if not value.startswith("{") else f"  {name} = {value}"
+        for name, value in fields
+    )
+    return f"@misc{{{key},\n{body}\n}}\n"
+
+
+def write_bibtex(records, out):
+    count = 0
+    for record in records:
+        out.write(bibtex_entry(record).encode("utf-8"))
+        out.write(b"\n")
+        count += 1
+    return count
+
+
+# --- The same two formats in the admin's export ----------------------------------------------------
+
+
+class ReferenceFormat(Format):
+    """An export-only admin format that turns the sources dataset into references."""
+
+    title = ""
+    extension = ""
+    content_type = ""
+    writer = None
+
+    def get_title(self):
+        return self.title
+
+    def get_extension(self):
+        return self.extension
+
+    def get_content_type(self):
+        return self.content_type
+
+    def is_binary(self):
+        return False
+
+    def can_import(self):
+        return False
+
+    def can_export(self):
+        return True
+
+    def export_data(self, dataset, **kwargs):
+        records = (dict(zip(dataset.headers, row, strict=True)) for row in dataset)
+        out = io.BytesIO()
+        type(self).writer(records, out)
+        return out.getvalue().decode("utf-8")
+
+
+class CSLJSONFormat(ReferenceFormat):
+    title = "csl-json"
+    extension = "csl.json"
+    content_type = "application/vnd.citationstyles.csl+json"
+    writer = write_csl_json
+
+
+class BibTeXFormat(ReferenceFormat):
+    title = "bibtex"
+    extension = "bib"
+    content_type = "application/x-bibtex"
+    writer = write_bibtex
