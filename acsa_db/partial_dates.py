@@ -259,6 +259,15 @@ class PartialDateFormField(forms.CharField):
     def prepare_value(self, value):
         return str(value) if isinstance(value, PartialDate) else value
 
+    def has_changed(self, initial, data):
+        # The initial value is the text shown ("2024-01"), the data a PartialDate:
+        # compare them as text, or every unchanged date would count as an edit.
+        try:
+            value = self.to_python(data)
+        except ValidationError:
+            return True
+        return (str(value) if value else "") != (str(initial) if initial else "")
+
 
 class PartialDateFormMixin:
     """A ModelForm mixin that edits each partial date as one text field.

@@ -57,8 +57,9 @@ def can_review(user, record):
     return user.has_perm(_permission(record, "review"))
 
 
-def _label(record):
-    return f'{record._meta.verbose_name} "{record}"'
+def _label(record, capital=False):
+    name = record._meta.verbose_name
+    return f'{name[:1].upper() + name[1:] if capital else name} "{record}"'
 
 
 def _save_transition(record, user, reason, expected_version):
@@ -83,7 +84,7 @@ def send_for_review(record, user, expected_version=None):
     current = _fresh(record)
     if current.review_status not in (ReviewStatus.DRAFT, ReviewStatus.DISPUTED):
         raise ReviewRefused(
-            f"{_label(record).capitalize()} is {current.get_review_status_display()}: "
+            f"{_label(record, capital=True)} is {current.get_review_status_display()}: "
             "only a draft or a disputed record is sent for review."
         )
     current.review_status = ReviewStatus.NEEDS_REVIEW
@@ -99,13 +100,13 @@ def verify(record, user, expected_version=None):
     current = _fresh(record)
     if current.review_status not in (ReviewStatus.NEEDS_REVIEW, ReviewStatus.DISPUTED):
         raise ReviewRefused(
-            f"{_label(record).capitalize()} is {current.get_review_status_display()}: "
+            f"{_label(record, capital=True)} is {current.get_review_status_display()}: "
             "only a record that needs review (or is disputed) can be verified."
         )
     missing = uncited_facts(current)
     if missing:
         raise ReviewRefused(
-            f"{_label(record).capitalize()} cannot be verified: these facts have no supporting "
+            f"{_label(record, capital=True)} cannot be verified: these facts have no supporting "
             f"citation: {'; '.join(describe_fact(fact) for fact in missing)}."
         )
     if user.pk in editors_since_last_review(current):
@@ -128,7 +129,7 @@ def dispute(record, user, expected_version=None):
     current = _fresh(record)
     if current.review_status not in (ReviewStatus.NEEDS_REVIEW, ReviewStatus.VERIFIED):
         raise ReviewRefused(
-            f"{_label(record).capitalize()} is {current.get_review_status_display()}: "
+            f"{_label(record, capital=True)} is {current.get_review_status_display()}: "
             "only a record that needs review (or is verified) can be disputed."
         )
     current.review_status = ReviewStatus.DISPUTED

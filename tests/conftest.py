@@ -121,3 +121,49 @@ def exercise(db, japan, germany):
 @pytest.fixture
 def citation(db, source, agreement):
     return Citation.objects.create(source=source, agreement=agreement, claim=Citation.Claim.EXISTENCE)
+
+
+# --- roles and review ------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    """A staff user in the given groups (viewer, curator, reviewer), created by the roles migration."""
+    from django.contrib.auth.models import Group
+
+    def make(username, *roles, staff=True, superuser=False, password=None):
+        # No password unless a test signs in through the login form: hashing one takes a while.
+        user = django_user_model.objects.create_user(
+            username, f"{username}@example.org", password, is_staff=staff, is_superuser=superuser
+        )
+        user.groups.set(Group.objects.filter(name__in=roles))
+        assert user.groups.count() == len(roles), "the roles migration did not create the groups"
+        return user
+
+    return make
+
+
+@pytest.fixture
+def curator(make_user):
+    return make_user("curator", "curator")
+
+
+@pytest.fixture
+def reviewer(make_user):
+    return make_user("reviewer", "reviewer")
+
+
+@pytest.fixture
+def viewer(make_user):
+    return make_user("viewer", "viewer")
+
+
+@pytest.fixture
+def cited_agreement(citation):
+    """The agreement fixture with every fact (itself, its event, its two parties) cited."""
+    agreement = citation.agreement
+    for event in agreement.events.all():
+        Citation.objects.create(source=citation.source, agreement_event=event, claim=Citation.Claim.DATE)
+    for party in agreement.parties.all():
+        Citation.objects.create(source=citation.source, agreement_party=party, claim=Citation.Claim.PARTIES)
+    return agreement

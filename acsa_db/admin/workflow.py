@@ -120,11 +120,12 @@ class ReviewWorkflowAdmin:
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        if not request.user.is_superuser:
+        verified = [obj for obj in objs if obj.review_status == ReviewStatus.VERIFIED]
+        if verified and not request.user.is_superuser:
+            # Say why, rather than Django's "no permission to delete agreement".
+            perms_needed = set(perms_needed) - {self.model._meta.verbose_name}
             protected = list(protected) + [
-                f"{obj} (verified: only a superuser can delete a verified record)"
-                for obj in objs
-                if obj.review_status == ReviewStatus.VERIFIED
+                f"{obj} (verified: only a superuser can delete a verified record)" for obj in verified
             ]
         return deleted, counts, perms_needed, protected
 

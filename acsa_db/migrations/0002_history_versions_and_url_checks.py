@@ -8,9 +8,15 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    # Depending on the last migrations of auth, contenttypes and admin makes them
+    # run before this app's tables exist: on SQLite each of their table rebuilds
+    # renames a table, which costs about a second once the schema is this large.
     dependencies = [
         ('acsa_db', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('auth', '0012_alter_user_first_name_max_length'),
+        ('contenttypes', '0002_remove_content_type_name'),
+        ('admin', '0003_logentry_add_action_flag_choices'),
     ]
 
     operations = [
