@@ -9,6 +9,7 @@ from ..imports.resources import (
 )
 from ..imports.sheets import AgreementSheetResource
 from ..models import Agreement, AgreementEvent, AgreementParty, AgreementType, Citation
+from ..search import admin_search_results
 from .citations import AgreementCitationInline, AgreementEventCitationInline, AgreementPartyCitationInline
 from .display import admin_link, citation_list, partial_date
 from .filters import (
@@ -119,6 +120,10 @@ class AgreementAdmin(ImportExportAdminMixin, ReviewWorkflowAdmin, ConcurrentEdit
         ("Description", {"fields": ("summary", "text_url", "notes")}),
         ("Review", {"fields": ("review_status", "reviewed_by", "reviewed_at", "citation_check")}),
     )
+
+    def get_search_results(self, request, queryset, search_term):
+        # Full-text search on PostgreSQL, Django's icontains on SQLite (acsa_db/search.py).
+        return admin_search_results(self, request, queryset, search_term, super().get_search_results)
 
     def get_queryset(self, request):
         # Annotations and one prefetch keep the changelist at a fixed number of

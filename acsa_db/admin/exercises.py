@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from ..imports.resources import DomainResource, ExerciseParticipantResource, ExerciseResource
 from ..imports.sheets import ExerciseSheetResource
 from ..models import Citation, Domain, Exercise, ExerciseParticipant
+from ..search import admin_search_results
 from .citations import ExerciseCitationInline, ExerciseParticipantCitationInline
 from .display import admin_link, citation_list, partial_date
 from .filters import (
@@ -83,6 +84,10 @@ class ExerciseAdmin(ImportExportAdminMixin, ReviewWorkflowAdmin, ConcurrentEditA
         ("Description", {"fields": ("scenario", "summary", "notes")}),
         ("Review", {"fields": ("review_status", "reviewed_by", "reviewed_at", "citation_check")}),
     )
+
+    def get_search_results(self, request, queryset, search_term):
+        # Full-text search on PostgreSQL, Django's icontains on SQLite (acsa_db/search.py).
+        return admin_search_results(self, request, queryset, search_term, super().get_search_results)
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_citation_count()

@@ -8,6 +8,7 @@ from ..coverage import describe_fact, facts_backed_by
 from ..imports.resources import SourceResource
 from ..models import Citation, Source
 from ..models.agreements import count_subquery
+from ..search import admin_search_results
 from ..source_links import sources_with_same_url
 from .display import partial_date
 from .forms import SourceForm
@@ -47,6 +48,10 @@ class SourceAdmin(ImportExportAdminMixin, ConcurrentEditAdmin, HistoryAdmin):
         ("Link check (check_sources)", {"fields": ("url_checked_at", "url_status_code", "url_check_error")}),
         ("Facts this source backs, by record", {"fields": ("facts_backed",)}),
     )
+
+    def get_search_results(self, request, queryset, search_term):
+        # Full-text search on PostgreSQL, Django's icontains on SQLite (acsa_db/search.py).
+        return admin_search_results(self, request, queryset, search_term, super().get_search_results)
 
     def get_queryset(self, request):
         return (

@@ -1,0 +1,110 @@
+"""Full-text search over sources, agreements and exercises.
+
+On PostgreSQL each of the three tables has a GIN index on a text-search
+document made of its prose columns (migration 0004): ``to_tsvector('simple',
+...)``. The ``simple`` configuration lowercases words and neither stems nor
+drops stop words, which suits titles in English, Japanese, German or French
+alike; words match by prefix, so "reciproc" finds "reciprocal". The admin's
+search box uses it for those columns and keeps ``icontains`` for the others
+(URLs, the parties' country names). SQLite has no such index: there the admin
+keeps Django's own ``icontains`` search over every search field.
+
+A query uses the index only if its expression is the index's expression: both
+come from ``SearchDocument.vector()``, and a test reads the query plan.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import reduce
+from operator import and_, or_
+
+from django.contrib.admin.utils import lookup_spawns_duplicates
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connections
+from django.db.models import Q
+from django.utils.text import smart_split, unescape_string_literal
+
+CONFIG = "simple"
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """The columns of one table that full-text search reads, and the index over them."""
+
+    table: str
+    fields: tuple
+    index_name: str
+
+    def vector(self):
+        return SearchVector(*self.fields, config=CONFIG)
+
+
+# The migration that creates the indexes spells out the same columns: change both together.
+DOCUMENTS = {
+    "source": SearchDocument("source", ("slug", "title", "publisher", "authors", "notes"), "source_search"),
+    "agreement": SearchDocument("agreement", ("slug", "title", "short_title", "summary"), "agreement_search"),
+    "exercise": SearchDocument(
+        "exercise", ("slug", "name", "series", "location", "summary"), "exercise_search"
+    ),
+}
+
+_WORD = re.compile(r"\w+")
+
+
+def prefix_query(text):
+    """A tsquery matching every word of ``text`` as a prefix ("japan:* & germ:*"), or None.
+
+    Only word characters reach the query, so no input can make to_tsquery fail
+    on its own syntax (& | ! : * parentheses).
+    """
+    words = _WORD.findall(text)
+    if not words:
+        return None
+    return SearchQuery(" & ".join(f"{word}:*" for word in words), config=CONFIG, search_type="raw")
+
+
+def uses_full_text(queryset):
+    return queryset.model._meta.db_table in DOCUMENTS and connections[queryset.db].vendor == "postgresql"
+
+
+def search(queryset, text):
+    """The rows of a source, agreement or exercise queryset whose document matches every word of ``text``.
+
+    PostgreSQL only (the query the GIN index serves); see ``admin_search_results``
+    for what the admin does on either database.
+    """
+    document = DOCUMENTS[queryset.model._meta.db_table]
+    query = prefix_query(text)
+    if query is None:
+        return queryset.none()
+    return queryset.alias(search_document=document.vector()).filter(search_document=query)
+
+
+def admin_search_results(model_admin, request, queryset, search_term, default_search):
+    """``ModelAdmin.get_search_results`` with full-text search on PostgreSQL.
+
+    Mirrors Django's rules: the term is split into words (quoted phrases stay
+    whole) and a row must match every word, each in one of the search fields.
+    The document's columns match by full-text prefix; the admin's other search
+    fields still match with ``icontains``. ``default_search`` is the admin's
+    own ``get_search_results``, used unchanged on SQLite.
+    """
+    if not search_term.strip() or not uses_full_text(queryset):
+        return default_search(request, queryset, search_term)
+    document = DOCUMENTS[queryset.model._meta.db_table]
+    other_fields = [name for name in model_admin.get_search_fields(request) if name not in document.fields]
+    queryset = queryset.alias(search_document=document.vector())
+    conditions = []
+    for bit in smart_split(search_term):
+        if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+            bit = unescape_string_literal(bit)
+        alternatives = [Q(**{f"{name}__icontains": bit}) for name in other_fields]
+        query = prefix_query(bit)
+        if query is not None:
+            alternatives.append(Q(search_document=query))
+        if alternatives:
+            conditions.append(reduce(or_, alternatives))
+    if not conditions:
+        return queryset.none(), False
+    may_have_duplicates = any(lookup_spawns_duplicates(queryset.model._meta, name) for name in other_fields)
+    return queryset.filter(reduce(and_, conditions)), may_have_duplicates
