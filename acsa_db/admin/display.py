@@ -19,6 +19,9 @@ def partial_date(date, precision):
     return format_partial_date(date, precision, empty="–")
 
 
+CONTRADICTS_STYLE = mark_safe(' class="acsa-contradicts" style="color:#ba2121;font-weight:bold"')
+
+
 def citation_list(citations):
     """Citations as a list of source links; contradicting ones stand out."""
     citations = list(citations)
@@ -31,7 +34,8 @@ def citation_list(citations):
             (
                 reverse("admin:acsa_db_citation_change", args=[c.pk]),
                 c.source.title,
-                ' style="color:#ba2121;font-weight:bold"' if c.stance == "contradicts" else "",
+                # Safe constant markup: format_html_join would escape a plain string.
+                CONTRADICTS_STYLE if c.stance == "contradicts" else "",
                 c.source.slug,
                 c.get_claim_display(),
                 ", contradicts" if c.stance == "contradicts" else "",

@@ -48,7 +48,8 @@ class VersionedModelForm(forms.ModelForm):
             return cleaned_data
         seen = cleaned_data.get("based_on_version")
         if seen != self.instance.version:
-            raise ValidationError(conflict_message(self.instance, seen), code="edit_conflict")
+            # add_error, not raise: the other mixins' clean() must still finish their work.
+            self.add_error(None, ValidationError(conflict_message(self.instance, seen), code="edit_conflict"))
         return cleaned_data
 
 

@@ -1,0 +1,88 @@
+"""Citation coverage: the page, the changelist filters, and the citations shown on each record's page."""
+
+import html
+
+from django.urls import reverse
+
+from acsa_db.coverage import (
+    coverage_report,
+    uncited_facts,
+    with_contradicting_citations,
+    with_uncited_facts,
+)
+from acsa_db.models import Agreement, Citation, Exercise
+
+
+def test_report_counts_per_table(cited_agreement, exercise, source):
+    participant = exercise.participants.get(country__iso3="JPN")
+    Citation.objects.create(source=source, exercise_participant=participant, claim="participation")
+    Citation.objects.create(source=source, exercise=exercise, claim="date", stance="contradicts")
+    report = {row.table.table: row for row in coverage_report()}
+    assert (report["agreement"].total, report["agreement"].cited) == (1, 1)
+    assert (report["agreement_party"].total, report["agreement_party"].cited) == (2, 2)
+    assert (report["exercise"].total, report["exercise"].cited, report["exercise"].contradicted) == (1, 0, 1)
+    assert (report["exercise_participant"].cited, report["exercise_participant"].uncited) == (1, 1)
+    assert [str(p.party) for p in report["exercise_participant"].uncited_rows] == ["Germany"]
+
+
+def test_coverage_page_links_each_uncited_fact_to_where_it_is_fixed(client, agreement, viewer):
+    client.force_login(viewer)
+    response = client.get(reverse("admin:acsa_db_citation_coverage"))
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    event = agreement.events.get()
+    party = agreement.parties.get(country__iso3="DEU")
+    assert f'href="{reverse("admin:acsa_db_agreementevent_change", args=[event.pk])}"' in page
+    assert "event signature, 2024-01-29 of Japan–Germany ACSA (2024)" in page
+    assert f'href="{reverse("admin:acsa_db_agreementparty_change", args=[party.pk])}"' in page
+    assert f'href="{reverse("admin:acsa_db_agreement_change", args=[agreement.pk])}"' in page
+    # The admin index links to it.
+    assert reverse("admin:acsa_db_citation_coverage") in client.get(reverse("admin:index")).content.decode()
+
+
+def test_uncited_facts_filter(client, cited_agreement, acsa_type, viewer):
+    bare = Agreement.objects.create(slug="bare", title="Bare", short_title="Bare", type=acsa_type)
+    assert list(with_uncited_facts(Agreement.objects.all())) == [bare]
+    # Citing only the record still leaves its event uncited.
+    party = cited_agreement.parties.first()
+    Citation.objects.filter(agreement_party=party).delete()
+    assert set(with_uncited_facts(Agreement.objects.all())) == {bare, cited_agreement}
+    client.force_login(viewer)
+    changelist = reverse("admin:acsa_db_agreement_changelist")
+    assert set(client.get(changelist, {"uncited": "yes"}).context["cl"].result_list) == {
+        bare,
+        cited_agreement,
+    }
+    Citation.objects.create(source=Citation.objects.first().source, agreement_party=party, claim="parties")
+    assert list(client.get(changelist, {"uncited": "no"}).context["cl"].result_list) == [cited_agreement]
+
+
+def test_contradicting_citations_filter(client, cited_agreement, exercise, source, viewer):
+    participant = exercise.participants.first()
+    Citation.objects.create(
+        source=source, exercise_participant=participant, claim="forces", stance="contradicts"
+    )
+    assert list(with_contradicting_citations(Exercise.objects.all())) == [exercise]
+    assert list(with_contradicting_citations(Agreement.objects.all())) == []
+    client.force_login(viewer)
+    response = client.get(reverse("admin:acsa_db_exercise_changelist"), {"contradicted": "yes"})
+    assert list(response.context["cl"].result_list) == [exercise]
+    response = client.get(reverse("admin:acsa_db_agreement_changelist"), {"contradicted": "no"})
+    assert list(response.context["cl"].result_list) == [cited_agreement]
+
+
+def test_record_page_shows_citations_per_fact_and_what_is_missing(client, exercise, source, viewer):
+    japan = exercise.participants.get(country__iso3="JPN")
+    Citation.objects.create(source=source, exercise_participant=japan, claim="forces", stance="contradicts")
+    client.force_login(viewer)
+    page = client.get(reverse("admin:acsa_db_exercise_change", args=[exercise.pk])).content.decode()
+    # The contradicting citation stands out; the uncited participant says so.
+    assert 'style="color:#ba2121;font-weight:bold"' in page and "contradicts" in page
+    assert 'class="acsa-uncited"' in page
+    check = html.unescape(page).split("No supporting citation yet:")[1].split("</div>")[0]
+    assert [part.rsplit(">", 1)[1] for part in check.split("</a>")[:-1]] == [
+        "the exercise itself",
+        "participant Japan",
+        "participant Germany",
+    ]
+    assert [str(f.party) for f in uncited_facts(exercise)[1:]] == ["Japan", "Germany"]
