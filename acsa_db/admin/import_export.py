@@ -34,6 +34,8 @@ PREVIEW_ROWS = 20
 
 
 def _megabytes(size):
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
     return f"{size / (1024 * 1024):.1f} MB"
 
 

@@ -12,7 +12,8 @@ and an import removes exactly one, so a title such as "-30 dB" survives an
 export and an import unchanged.
 """
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# A line feed is escaped too: XLSX, being XML, reads back a carriage return as one.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 ESCAPE = "'"
 
 

@@ -188,10 +188,7 @@ def bibtex_entry(record):
     if record.get("kind"):
         fields.append(("note", bibtex_text(record["kind"].replace("_", " "))))
     key = re.sub(r"[^A-Za-z0-9_:.-]", "-", record["slug"])
-    body = ",\n".join(
-        f"  {name} = {{{value}}}" if not value.startswith("{") else f"  {name} = {value}"
-        for name, value in fields
-    )
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{key},\n{body}\n}}\n"
 
 

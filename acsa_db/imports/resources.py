@@ -286,8 +286,8 @@ class TableResource(resources.ModelResource):
         for row in rows:
             for attribute, key in row.related.get("deferred", {}).items():
                 writer.defer_self_reference(model, row.instance.pk, attribute, key)
-        for record_model, ids in self.records_of_facts(written, header):
-            writer.facts_changed(record_model, ids)
+        for record_model, ids, *own_rows in self.records_of_facts(written, header):
+            writer.facts_changed(record_model, ids, version_moved=bool(own_rows))
         return len(new_rows), len(changed_rows), len(existing_rows) - len(changed_rows)
 
     def changed_rows(self, rows, fields, links):
@@ -471,7 +471,7 @@ class AgreementResource(TableResource):
     def records_of_facts(self, rows, header):
         if "review_status" in header:
             return []  # the file says where each record stands in review
-        return [(self._meta.model, [row.existing_pk for row in rows if row.existing_pk is not None])]
+        return [(self._meta.model, [row.existing_pk for row in rows if row.existing_pk is not None], True)]
 
     def check_row(self, instance, related, row):
         problems = review_problems(self, instance)
@@ -619,7 +619,7 @@ class ExerciseResource(TableResource):
     def records_of_facts(self, rows, header):
         if "review_status" in header:
             return []  # the file says where each record stands in review
-        return [(self._meta.model, [row.existing_pk for row in rows if row.existing_pk is not None])]
+        return [(self._meta.model, [row.existing_pk for row in rows if row.existing_pk is not None], True)]
 
     def check_row(self, instance, related, row):
         start = PartialDate.from_columns(instance.start_date, instance.start_date_precision)

@@ -25,10 +25,19 @@ _validate_url = URLValidator()
 
 
 def cell_text(value):
-    """A cell as text: formula escaping undone, surrounding blanks removed (as admin forms do)."""
+    """A cell as text, surrounding blanks removed (as admin forms do).
+
+    A cell escaped on export (a leading apostrophe before a formula
+    character) is unescaped and kept exactly, blanks included: it is the
+    value the database held.
+    """
     if value is None:
         return ""
-    return unescape_formula(str(value)).strip()
+    text = str(value)
+    unescaped = unescape_formula(text)
+    if unescaped is not text:
+        return unescaped
+    return text.strip()
 
 
 def quoted(text, limit=60):

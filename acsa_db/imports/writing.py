@@ -44,6 +44,7 @@ class Writer:
         self.now = timezone.now()
         self.deferred = []
         self.changed_records = {}
+        self.version_moved = {}
         self.created_records = {}  # records created by this import: their facts are new, not changed
         self.use_copy = connection.vendor == "postgresql"
 
@@ -134,12 +135,16 @@ class Writer:
         self._review_changed_records()
 
     # -- records whose facts changed -------------------------------------------------------------
-    def facts_changed(self, model, ids):
-        """Note agreements or exercises whose row or facts (parties, events, citations) the import changed."""
+    def facts_changed(self, model, ids, *, version_moved=False):
+        """Note agreements or exercises whose row or facts (parties, events, citations) the import changed.
+
+        ``version_moved``: the rows were updated by this import, which already moved their version on.
+        """
         created = self.created_records.get(model, set())
-        self.changed_records.setdefault(model, set()).update(
-            i for i in ids if i is not None and i not in created
-        )
+        ids = {i for i in ids if i is not None and i not in created}
+        self.changed_records.setdefault(model, set()).update(ids)
+        if version_moved:
+            self.version_moved.setdefault(model, set()).update(ids)
 
     def _review_changed_records(self):
         # As acsa_db.review.fact_changed does for one record: a verified record
@@ -155,10 +160,12 @@ class Writer:
                 chunk = ids[start : start + self.batch_size]
                 for record in model.objects.filter(pk__in=chunk, review_status=ReviewStatus.VERIFIED):
                     fact_changed(record, self.user)
-                model.objects.filter(pk__in=chunk).exclude(review_status=ReviewStatus.VERIFIED).update(
-                    version=F("version") + 1
-                )
+                moved = self.version_moved.get(model, set())
+                model.objects.filter(pk__in=[pk for pk in chunk if pk not in moved]).exclude(
+                    review_status=ReviewStatus.VERIFIED
+                ).update(version=F("version") + 1)
         self.changed_records.clear()
+        self.version_moved.clear()
 
     # -- history --------------------------------------------------------------------------------
     def record_history(self, model, instances, history_type):
