@@ -10,6 +10,7 @@ only on each socket operation, and returns the HTTP status or why there was
 none; it never raises for a bad link.
 """
 
+import http.client
 import threading
 import urllib.error
 import urllib.request
@@ -74,7 +75,7 @@ def _request(url, timeout):
         return LinkCheck(None, str(reason)[:300])
     except TimeoutError:
         return LinkCheck(None, f"timed out after {timeout:g} s")
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, http.client.HTTPException) as error:  # a malformed answer too
         return LinkCheck(None, f"{type(error).__name__}: {error}"[:300])
 
 

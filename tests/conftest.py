@@ -167,3 +167,9 @@ def cited_agreement(citation):
     for party in agreement.parties.all():
         Citation.objects.create(source=citation.source, agreement_party=party, claim=Citation.Claim.PARTIES)
     return agreement
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests last: Playwright's event loop stays up once started, and Django refuses
+    database calls beside a running event loop unless told otherwise (tests/browser/conftest.py)."""
+    items.sort(key=lambda item: "/tests/browser/" in str(item.path))
