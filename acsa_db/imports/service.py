@@ -156,6 +156,7 @@ class FileImport:
 
     def clean_batch(self, batch, seen, deferred):
         resource = self.resource
+        batch = self.without_nul_characters(batch)
         resource.prepare_batch(batch)
         required = resource.required_columns()
         cleaned = []
@@ -196,6 +197,22 @@ class FileImport:
                 )
                 cleaned.remove(row)
         return cleaned
+
+    def without_nul_characters(self, batch):
+        """The rows with no NUL character; a problem for each cell that has one.
+
+        PostgreSQL cannot store NUL in text, nor even look it up: such a cell
+        would fail the batch's key lookups or the whole write. It is refused
+        here, before any query, where its row and column are known.
+        """
+        kept = []
+        for number, row in batch:
+            with_nul = [name for name, value in row.items() if isinstance(value, str) and "\x00" in value]
+            for name in with_nul:
+                self.problem(number, name, "the cell contains a NUL character (0x00), which cannot be stored")
+            if not with_nul:
+                kept.append((number, row))
+        return kept
 
     # -- pass 2 -------------------------------------------------------------------------------------
     def write(self, writer):
