@@ -25,7 +25,8 @@ from django.db import models
 
 FORMATS_HELP = 'Write "2024-01-29" (day), "2023-09" (month) or "2024" (year).'
 
-_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
+# ASCII digits only: "२०२४" or "２０２４" is not one of the documented forms.
+_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$", re.ASCII)
 
 
 class Precision(models.TextChoices):

@@ -36,6 +36,8 @@ def test_parse_and_display_round_trip(text, date, precision):
         ("29/01/2024", '"29/01/2024" is not a date'),
         ("2024-1-5", '"2024-1-5" is not a date'),
         ("1200", "before 1800"),
+        ("२०२४", '"२०२४" is not a date'),  # digits, but not ASCII ones
+        ("２０２４-０１", '"２０２４-０１" is not a date'),
     ],
 )
 def test_bad_dates_are_refused_with_a_clear_message(text, message):
