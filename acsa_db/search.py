@@ -92,19 +92,22 @@ def admin_search_results(model_admin, request, queryset, search_term, default_se
     if not search_term.strip() or not uses_full_text(queryset):
         return default_search(request, queryset, search_term)
     document = DOCUMENTS[queryset.model._meta.db_table]
-    other_fields = [name for name in model_admin.get_search_fields(request) if name not in document.fields]
+    search_fields = list(model_admin.get_search_fields(request))
+    other_fields = [name for name in search_fields if name not in document.fields]
     queryset = queryset.alias(search_document=document.vector())
     conditions = []
     for bit in smart_split(search_term):
         if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
             bit = unescape_string_literal(bit)
-        alternatives = [Q(**{f"{name}__icontains": bit}) for name in other_fields]
         query = prefix_query(bit)
-        if query is not None:
-            alternatives.append(Q(search_document=query))
-        if alternatives:
-            conditions.append(reduce(or_, alternatives))
+        if query is None:
+            # No word in it ("–", "%"): only a substring search can match it, as Django's would.
+            alternatives = [Q(**{f"{name}__icontains": bit}) for name in search_fields]
+        else:
+            alternatives = [Q(search_document=query)]
+            alternatives += [Q(**{f"{name}__icontains": bit}) for name in other_fields]
+        conditions.append(reduce(or_, alternatives))
     if not conditions:
-        return queryset.none(), False
-    may_have_duplicates = any(lookup_spawns_duplicates(queryset.model._meta, name) for name in other_fields)
+        return queryset, False
+    may_have_duplicates = any(lookup_spawns_duplicates(queryset.model._meta, name) for name in search_fields)
     return queryset.filter(reduce(and_, conditions)), may_have_duplicates

@@ -85,6 +85,9 @@ def admin_search(client, model, term):
         (Exercise, "Tindal", {"pitch-black-2024"}),
         (Exercise, "hosted australia", {"pitch-black-2024"}),
         (Exercise, "nothing-like-this", set()),
+        # No word characters: a substring search on both databases.
+        (Agreement, "–", {"raa-jpn-gbr-2023", "acsa-jpn-deu-2024"}),
+        (Source, "%", set()),
     ],
 )
 def test_the_admin_search_box_finds_records_by_their_words(staff_client, records, model, term, expected):

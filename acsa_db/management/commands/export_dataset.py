@@ -1,0 +1,31 @@
+"""Export the published data set: CSV per table and view, codebook, datapackage.json, SHA256SUMS."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, transaction
+
+from ...sql.export import CHECKSUMS, CODEBOOK, DATAPACKAGE, DATASET_VERSION, export_dataset
+
+
+class Command(BaseCommand):
+    help = (
+        "Write every published table and view as CSV into OUTDIR (new or empty), with a codebook, "
+        "a Frictionless datapackage.json and SHA-256 checksums, stamped with the dataset version."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("outdir", help="Directory to write into; created if missing, must be empty.")
+        parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="Database alias (default: default).")
+
+    def handle(self, *args, outdir, database, **options):
+        try:
+            # One transaction: every file shows the same state of the data,
+            # even while curators keep editing.
+            with transaction.atomic(using=database):
+                files = export_dataset(outdir, using=database)
+        except FileExistsError as error:
+            raise CommandError(str(error)) from None
+        rows = sum(f.rows for f in files)
+        self.stdout.write(
+            f"Exported dataset version {DATASET_VERSION}: {len(files)} CSV files ({rows} rows), "
+            f"{CODEBOOK}, {DATAPACKAGE} and {CHECKSUMS} in {outdir}."
+        )

@@ -1,0 +1,31 @@
+-- Which sources are cited most? (Those cited at least 9 times.)
+--
+-- A citation ties one source to one fact (a record, event, party or
+-- participant) for one claim; a source cited for a date and a place of the
+-- same event counts twice. Contradicting citations count too: the origin
+-- article is the set of claims the project set out to check, and the sources
+-- bear out only some of them.
+SELECT
+    s.slug,
+    s.publisher,
+    s.kind,
+    COUNT(*) AS citations,
+    COUNT(CASE WHEN c.stance = 'contradicts' THEN 1 END) AS contradicting
+FROM source s
+JOIN citation c ON c.source_id = s.id
+GROUP BY s.id, s.slug, s.publisher, s.kind
+HAVING COUNT(*) >= 9
+ORDER BY citations DESC, s.slug;
+
+-- Expected result on the seeded data (fixtures/seed, dataset version 0.1.0):
+--
+-- | slug | publisher | kind | citations | contradicting |
+-- |---|---|---|---|---|
+-- | origin-article |  | analysis | 17 | 4 |
+-- | seawaves-fe242-2024 | Seawaves Magazine | news | 12 | 0 |
+-- | mofa-us-acsa-sign-2016-ja | Ministry of Foreign Affairs of Japan | press_release | 10 | 0 |
+-- | aviationist-ps24 | The Aviationist | news | 9 | 0 |
+-- | bundeswehr-ps24 | Bundeswehr (German Air Force) | official_statement | 9 | 0 |
+-- | japantimes-ps24 | The Japan Times | news | 9 | 0 |
+-- | jiji-ps24 | Jiji Press (via nippon.com) | wire | 9 | 0 |
+-- | militaryleak-ps24 | MilitaryLeak | news | 9 | 0 |

@@ -1,0 +1,39 @@
+-- The Japan–Australia dyad, year by year: agreements in force and signed, by type.
+--
+-- "In force" in a year: in force by 31 December and not ended before
+-- 1 January; "signed": signed by 31 December (in force or not) and not ended
+-- before 1 January. The 2010 ACSA counts until it was replaced in 2017.
+-- There is no row for 2009: the pair's rows start in the year of its first
+-- agreement (2010), and a missing year means nothing recorded, not zero.
+SELECT
+    year,
+    in_force,
+    signed,
+    acsa_in_force,
+    acsa_signed,
+    raa_in_force,
+    raa_signed
+FROM dyad_year
+WHERE iso3_1 = 'JPN' AND iso3_2 = 'AUS' AND year BETWEEN 2009 AND 2025
+ORDER BY year;
+
+-- Expected result on the seeded data (fixtures/seed, dataset version 0.1.0):
+--
+-- | year | in_force | signed | acsa_in_force | acsa_signed | raa_in_force | raa_signed |
+-- |---|---|---|---|---|---|---|
+-- | 2010 | 0 | 1 | 0 | 1 | 0 | 0 |
+-- | 2011 | 0 | 1 | 0 | 1 | 0 | 0 |
+-- | 2012 | 0 | 1 | 0 | 1 | 0 | 0 |
+-- | 2013 | 1 | 1 | 1 | 1 | 0 | 0 |
+-- | 2014 | 1 | 1 | 1 | 1 | 0 | 0 |
+-- | 2015 | 1 | 1 | 1 | 1 | 0 | 0 |
+-- | 2016 | 1 | 1 | 1 | 1 | 0 | 0 |
+-- | 2017 | 2 | 2 | 2 | 2 | 0 | 0 |
+-- | 2018 | 1 | 1 | 1 | 1 | 0 | 0 |
+-- | 2019 | 1 | 1 | 1 | 1 | 0 | 0 |
+-- | 2020 | 1 | 1 | 1 | 1 | 0 | 0 |
+-- | 2021 | 1 | 1 | 1 | 1 | 0 | 0 |
+-- | 2022 | 1 | 2 | 1 | 1 | 0 | 1 |
+-- | 2023 | 2 | 2 | 1 | 1 | 1 | 1 |
+-- | 2024 | 2 | 2 | 1 | 1 | 1 | 1 |
+-- | 2025 | 2 | 2 | 1 | 1 | 1 | 1 |

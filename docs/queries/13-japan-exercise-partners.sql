@@ -1,0 +1,26 @@
+-- With which states did Japan exercise most often (exercises held, observers left out)?
+SELECT
+    CASE WHEN iso3_1 = 'JPN' THEN ccode2 ELSE ccode1 END AS partner_ccode,
+    CASE WHEN iso3_1 = 'JPN' THEN iso3_2 ELSE iso3_1 END AS partner_iso3,
+    COUNT(*) AS exercises,
+    MIN(start_year) AS first_year,
+    MAX(start_year) AS last_year
+FROM exercise_dyad
+WHERE 'JPN' IN (iso3_1, iso3_2)
+  AND status = 'held'
+  AND role1 <> 'observer' AND role2 <> 'observer'
+GROUP BY CASE WHEN iso3_1 = 'JPN' THEN ccode2 ELSE ccode1 END, CASE WHEN iso3_1 = 'JPN' THEN iso3_2 ELSE iso3_1 END
+ORDER BY exercises DESC, partner_ccode;
+
+-- Expected result on the seeded data (fixtures/seed, dataset version 0.1.0):
+--
+-- | partner_ccode | partner_iso3 | exercises | first_year | last_year |
+-- |---|---|---|---|---|
+-- | 732 | KOR | 8 | 2022 | 2024 |
+-- | 2 | USA | 7 | 2023 | 2024 |
+-- | 900 | AUS | 5 | 2022 | 2024 |
+-- | 255 | DEU | 3 | 2022 | 2024 |
+-- | 220 | FRA | 2 | 2023 | 2024 |
+-- | 200 | GBR | 1 | 2016 | 2016 |
+-- | 230 | ESP | 1 | 2024 | 2024 |
+-- | 325 | ITA | 1 | 2023 | 2023 |
