@@ -46,7 +46,10 @@ not_a_date = st.one_of(
     st.sampled_from(
         ["2023-13", "2024-02-30", "24-01-2024", "2024-1", "0000", "1200", "2024-00", "tomorrow", "२०२४"]
     ),
-    st.text(alphabet="0123456789-/. ", min_size=1, max_size=11).filter(lambda s: not _is_partial_date(s)),
+    # (blank cells are not bad dates: an empty start date means "unknown")
+    st.text(alphabet="0123456789-/. ", min_size=1, max_size=11).filter(
+        lambda s: s.strip() and not _is_partial_date(s)
+    ),
 )
 
 
