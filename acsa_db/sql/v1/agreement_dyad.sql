@@ -12,6 +12,10 @@ WITH step_kind AS (
             ('expiry', 'end')
     ) AS step_kind_row
 ),
+status AS (
+    -- Read once: the agreement's own dates, end and replacement.
+    SELECT * FROM agreement_status
+),
 own_event AS (
     -- Each party's earliest event of each step where it acted alone (signed,
     -- ratified or withdrew on its own date), by today.
@@ -62,7 +66,7 @@ state_party AS (
         own_end.date_precision AS own_end_date_precision
     FROM agreement_party p
     JOIN country c ON c.id = p.country_id
-    JOIN agreement_status s ON s.agreement_id = p.agreement_id
+    JOIN status s ON s.agreement_id = p.agreement_id
     LEFT JOIN own_event own_signature ON own_signature.party_id = p.id AND own_signature.step = 'signature'
     LEFT JOIN own_event own_in_force ON own_in_force.party_id = p.id AND own_in_force.step = 'entry_into_force'
     LEFT JOIN own_event own_end ON own_end.party_id = p.id AND own_end.step = 'end'
@@ -88,11 +92,11 @@ pair_end_candidate AS (
     -- What can end the agreement between the pair: its own end, its
     -- replacement taking effect, or either state's withdrawal.
     SELECT pair.agreement_id, pair.party1_id, pair.party2_id, s.end_date AS date, s.end_date_precision AS date_precision
-    FROM pair JOIN agreement_status s ON s.agreement_id = pair.agreement_id
+    FROM pair JOIN status s ON s.agreement_id = pair.agreement_id
     WHERE s.end_date IS NOT NULL
     UNION ALL
     SELECT pair.agreement_id, pair.party1_id, pair.party2_id, s.superseded_date, s.superseded_date_precision
-    FROM pair JOIN agreement_status s ON s.agreement_id = pair.agreement_id
+    FROM pair JOIN status s ON s.agreement_id = pair.agreement_id
     WHERE s.superseded_date IS NOT NULL
     UNION ALL
     SELECT pair.agreement_id, pair.party1_id, pair.party2_id, one.own_end_date, one.own_end_date_precision
@@ -166,7 +170,7 @@ SELECT
     pair_end.date_precision AS end_date_precision
 FROM pair
 JOIN agreement a ON a.id = pair.agreement_id
-JOIN agreement_status s ON s.agreement_id = pair.agreement_id
+JOIN status s ON s.agreement_id = pair.agreement_id
 JOIN state_party one ON one.party_id = pair.party1_id
 JOIN state_party two ON two.party_id = pair.party2_id
 LEFT JOIN pair_end ON pair_end.party1_id = pair.party1_id AND pair_end.party2_id = pair.party2_id

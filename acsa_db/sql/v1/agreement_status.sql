@@ -21,12 +21,6 @@ WITH step_kind AS (
             ('expiry', 'end')
     ) AS step_kind_row
 ),
-party_count AS (
-    SELECT agreement_id, COUNT(*) AS parties
-    FROM agreement_party
-    WHERE role = 'party'
-    GROUP BY agreement_id
-),
 step_event AS (
     -- Events that have happened by today (an undated event is known to have
     -- happened), ranked within each step from the earliest and from the latest.
@@ -47,25 +41,54 @@ step_event AS (
         ) AS last_rank
     FROM agreement_event e
     JOIN step_kind s ON s.kind = e.kind
-    LEFT JOIN party_count pc ON pc.agreement_id = e.agreement_id
     WHERE (e.date IS NULL OR e.date <= CURRENT_DATE)
-      AND (e.party_id IS NULL OR s.step NOT IN ('suspension', 'end') OR COALESCE(pc.parties, 0) <= 2)
+      AND (
+          e.party_id IS NULL
+          OR s.step NOT IN ('suspension', 'end')
+          OR (SELECT COUNT(*) FROM agreement_party p WHERE p.agreement_id = e.agreement_id AND p.role = 'party') <= 2
+      )
+),
+step AS (
+    -- One row per agreement with events: the earliest event of each step (the
+    -- latest, for suspensions and reinstatements), pivoted into columns. Each
+    -- MAX sees at most one row, the ranked one; the flags tell an undated event
+    -- from no event.
+    SELECT
+        agreement_id,
+        MAX(CASE WHEN step = 'negotiation' AND first_rank = 1 THEN 1 ELSE 0 END) AS negotiated,
+        MAX(CASE WHEN step = 'negotiation' AND first_rank = 1 THEN date END) AS negotiation_date,
+        MAX(CASE WHEN step = 'negotiation' AND first_rank = 1 THEN date_precision END) AS negotiation_date_precision,
+        MAX(CASE WHEN step = 'signature' AND first_rank = 1 THEN 1 ELSE 0 END) AS signed,
+        MAX(CASE WHEN step = 'signature' AND first_rank = 1 THEN date END) AS signature_date,
+        MAX(CASE WHEN step = 'signature' AND first_rank = 1 THEN date_precision END) AS signature_date_precision,
+        MAX(CASE WHEN step = 'entry_into_force' AND first_rank = 1 THEN 1 ELSE 0 END) AS took_effect,
+        MAX(CASE WHEN step = 'entry_into_force' AND first_rank = 1 THEN kind END) AS effect_kind,
+        MAX(CASE WHEN step = 'entry_into_force' AND first_rank = 1 THEN date END) AS effect_date,
+        MAX(CASE WHEN step = 'entry_into_force' AND first_rank = 1 THEN date_precision END) AS effect_date_precision,
+        MAX(CASE WHEN step = 'adoption' AND first_rank = 1 THEN 1 ELSE 0 END) AS adopted,
+        MAX(CASE WHEN step = 'adoption' AND first_rank = 1 THEN date END) AS adoption_date,
+        MAX(CASE WHEN step = 'adoption' AND first_rank = 1 THEN date_precision END) AS adoption_date_precision,
+        MAX(CASE WHEN step = 'suspension' AND last_rank = 1 AND kind = 'suspension' THEN 1 ELSE 0 END) AS suspended,
+        MAX(CASE WHEN step = 'suspension' AND last_rank = 1 AND kind = 'suspension' THEN date END) AS suspension_date,
+        MAX(CASE WHEN step = 'suspension' AND last_rank = 1 AND kind = 'suspension' THEN date_precision END)
+            AS suspension_date_precision,
+        MAX(CASE WHEN step = 'end' AND first_rank = 1 THEN 1 ELSE 0 END) AS ended,
+        MAX(CASE WHEN step = 'end' AND first_rank = 1 THEN kind END) AS end_kind,
+        MAX(CASE WHEN step = 'end' AND first_rank = 1 THEN date END) AS end_date,
+        MAX(CASE WHEN step = 'end' AND first_rank = 1 THEN date_precision END) AS end_date_precision
+    FROM step_event
+    GROUP BY agreement_id
 ),
 in_force AS (
     -- When the agreement took effect: its first entry into force or
     -- activation, else its adoption.
     SELECT
-        a.id AS agreement_id,
-        CASE WHEN eif.id IS NOT NULL THEN eif.kind ELSE adoption.kind END AS basis,
-        CASE WHEN eif.id IS NOT NULL THEN eif.date ELSE adoption.date END AS date,
-        CASE WHEN eif.id IS NOT NULL THEN eif.date_precision ELSE adoption.date_precision END
-            AS date_precision
-    FROM agreement a
-    LEFT JOIN step_event eif
-        ON eif.agreement_id = a.id AND eif.step = 'entry_into_force' AND eif.first_rank = 1
-    LEFT JOIN step_event adoption
-        ON adoption.agreement_id = a.id AND adoption.step = 'adoption' AND adoption.first_rank = 1
-    WHERE eif.id IS NOT NULL OR adoption.id IS NOT NULL
+        agreement_id,
+        CASE WHEN took_effect = 1 THEN effect_kind ELSE 'adoption' END AS basis,
+        CASE WHEN took_effect = 1 THEN effect_date ELSE adoption_date END AS date,
+        CASE WHEN took_effect = 1 THEN effect_date_precision ELSE adoption_date_precision END AS date_precision
+    FROM step
+    WHERE took_effect = 1 OR adopted = 1
 ),
 successor AS (
     -- The agreements that supersede another and have taken effect, the earliest first.
@@ -87,52 +110,46 @@ SELECT
     t.code AS type_code,
     CASE
         WHEN successor.agreement_id IS NOT NULL THEN 'superseded'
-        WHEN ended.id IS NOT NULL THEN 'terminated'
-        WHEN suspension.kind = 'suspension' THEN 'suspended'
+        WHEN step.ended = 1 THEN 'terminated'
+        WHEN step.suspended = 1 THEN 'suspended'
         WHEN in_force.agreement_id IS NOT NULL THEN 'in_force'
-        WHEN signature.id IS NOT NULL THEN 'signed'
+        WHEN step.signed = 1 THEN 'signed'
         ELSE 'negotiating'
     END AS status,
     CASE
         WHEN successor.agreement_id IS NOT NULL THEN successor.date
-        WHEN ended.id IS NOT NULL THEN ended.date
-        WHEN suspension.kind = 'suspension' THEN suspension.date
+        WHEN step.ended = 1 THEN step.end_date
+        WHEN step.suspended = 1 THEN step.suspension_date
         WHEN in_force.agreement_id IS NOT NULL THEN in_force.date
-        WHEN signature.id IS NOT NULL THEN signature.date
-        ELSE negotiation.date
+        WHEN step.signed = 1 THEN step.signature_date
+        ELSE step.negotiation_date
     END AS status_date,
     CASE
         WHEN successor.agreement_id IS NOT NULL THEN successor.date_precision
-        WHEN ended.id IS NOT NULL THEN ended.date_precision
-        WHEN suspension.kind = 'suspension' THEN suspension.date_precision
+        WHEN step.ended = 1 THEN step.end_date_precision
+        WHEN step.suspended = 1 THEN step.suspension_date_precision
         WHEN in_force.agreement_id IS NOT NULL THEN in_force.date_precision
-        WHEN signature.id IS NOT NULL THEN signature.date_precision
-        ELSE negotiation.date_precision
+        WHEN step.signed = 1 THEN step.signature_date_precision
+        ELSE step.negotiation_date_precision
     END AS status_date_precision,
-    negotiation.date AS negotiation_date,
-    negotiation.date_precision AS negotiation_date_precision,
-    signature.date AS signature_date,
-    signature.date_precision AS signature_date_precision,
+    step.negotiation_date,
+    step.negotiation_date_precision,
+    step.signature_date,
+    step.signature_date_precision,
     in_force.date AS entry_into_force_date,
     in_force.date_precision AS entry_into_force_date_precision,
     in_force.basis AS entry_into_force_basis,
-    CASE WHEN suspension.kind = 'suspension' THEN suspension.date END AS suspension_date,
-    CASE WHEN suspension.kind = 'suspension' THEN suspension.date_precision END AS suspension_date_precision,
-    ended.date AS end_date,
-    ended.date_precision AS end_date_precision,
-    ended.kind AS end_kind,
+    step.suspension_date,
+    step.suspension_date_precision,
+    step.end_date,
+    step.end_date_precision,
+    step.end_kind,
     successor.successor_id AS superseded_by_id,
     successor.successor_slug AS superseded_by_slug,
     successor.date AS superseded_date,
     successor.date_precision AS superseded_date_precision
 FROM agreement a
 JOIN agreement_type t ON t.id = a.type_id
-LEFT JOIN step_event negotiation
-    ON negotiation.agreement_id = a.id AND negotiation.step = 'negotiation' AND negotiation.first_rank = 1
-LEFT JOIN step_event signature
-    ON signature.agreement_id = a.id AND signature.step = 'signature' AND signature.first_rank = 1
+LEFT JOIN step ON step.agreement_id = a.id
 LEFT JOIN in_force ON in_force.agreement_id = a.id
-LEFT JOIN step_event suspension
-    ON suspension.agreement_id = a.id AND suspension.step = 'suspension' AND suspension.last_rank = 1
-LEFT JOIN step_event ended ON ended.agreement_id = a.id AND ended.step = 'end' AND ended.first_rank = 1
 LEFT JOIN successor ON successor.agreement_id = a.id AND successor.rank = 1

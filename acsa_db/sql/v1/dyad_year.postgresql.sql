@@ -2,7 +2,11 @@
 -- their agreements was signed or took effect to the current year, with counts
 -- of agreements in force and signed, by type, and their ids (documented in
 -- acsa_db/sql/catalog.py). "In force" and "signed" are defined in dyad_year_agreement.
-WITH pair AS (
+WITH pair_agreement AS (
+    -- Read once: each agreement of each pair in each year.
+    SELECT * FROM dyad_year_agreement
+),
+pair AS (
     SELECT
         country1_id,
         country2_id,
@@ -48,7 +52,7 @@ tally AS (
         string_agg(CAST(agreement_id AS TEXT), ',' ORDER BY agreement_id) FILTER (WHERE signed = 1)
             AS signed_ids,
         string_agg(agreement_slug, ',' ORDER BY agreement_id) FILTER (WHERE signed = 1) AS signed_slugs
-    FROM dyad_year_agreement
+    FROM pair_agreement
     GROUP BY country1_id, country2_id, year
 )
 SELECT

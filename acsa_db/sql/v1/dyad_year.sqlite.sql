@@ -2,7 +2,11 @@
 -- their agreements was signed or took effect to the current year, with counts
 -- of agreements in force and signed, by type, and their ids (documented in
 -- acsa_db/sql/catalog.py). "In force" and "signed" are defined in dyad_year_agreement.
-WITH pair AS (
+WITH pair_agreement AS (
+    -- Read once: each agreement of each pair in each year.
+    SELECT * FROM dyad_year_agreement
+),
+pair AS (
     SELECT
         country1_id,
         country2_id,
@@ -41,7 +45,7 @@ tally AS (
         COUNT(CASE WHEN signed = 1 AND type_code = 'DATA_SHARING' THEN 1 END) AS data_sharing_signed,
         COUNT(CASE WHEN in_force = 1 AND type_code = 'MOC' THEN 1 END) AS moc_in_force,
         COUNT(CASE WHEN signed = 1 AND type_code = 'MOC' THEN 1 END) AS moc_signed
-    FROM dyad_year_agreement
+    FROM pair_agreement
     GROUP BY country1_id, country2_id, year
 ),
 listed AS (
@@ -55,7 +59,7 @@ listed AS (
         group_concat(CASE WHEN in_force = 1 THEN agreement_slug END, ',') OVER by_id AS in_force_slugs,
         group_concat(CASE WHEN signed = 1 THEN agreement_id END, ',') OVER by_id AS signed_ids,
         group_concat(CASE WHEN signed = 1 THEN agreement_slug END, ',') OVER by_id AS signed_slugs
-    FROM dyad_year_agreement
+    FROM pair_agreement
     WINDOW by_id AS (
         PARTITION BY country1_id, country2_id, year
         ORDER BY agreement_id

@@ -1,14 +1,18 @@
 -- dyad_year_agreement: one row per pair of states, year and agreement between
 -- them that was signed (in force or not) and not ended in that year
 -- (documented in acsa_db/sql/catalog.py).
-WITH pair AS (
+WITH dyad AS (
+    -- Read once: each agreement's pairs.
+    SELECT * FROM agreement_dyad
+),
+pair AS (
     -- Each pair of states that share an agreement, from the first date on
     -- which one of their agreements was signed or took effect.
     SELECT
         country1_id,
         country2_id,
         MIN(COALESCE(signature_date, entry_into_force_date)) AS first_date
-    FROM agreement_dyad
+    FROM dyad
     WHERE signature_date IS NOT NULL OR entry_into_force_date IS NOT NULL
     GROUP BY country1_id, country2_id
 ),
@@ -40,7 +44,7 @@ pair_year_agreement AS (
             THEN 1 ELSE 0
         END AS signed
     FROM pair_year py
-    JOIN agreement_dyad d ON d.country1_id = py.country1_id AND d.country2_id = py.country2_id
+    JOIN dyad d ON d.country1_id = py.country1_id AND d.country2_id = py.country2_id
 )
 SELECT
     pya.year,

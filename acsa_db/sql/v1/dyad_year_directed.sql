@@ -1,6 +1,10 @@
 -- dyad_year_directed: dyad_year with each pair in both directions: the row
 -- for (A, B) and the row for (B, A) carry the same counts (documented in
 -- acsa_db/sql/catalog.py).
+WITH dyad_year_once AS (
+    -- Read once, listed twice.
+    SELECT * FROM dyad_year
+)
 SELECT
     year,
     ccode1,
@@ -37,7 +41,7 @@ SELECT
     in_force_slugs,
     signed_ids,
     signed_slugs
-FROM dyad_year
+FROM dyad_year_once
 UNION ALL
 SELECT
     year,
@@ -75,4 +79,4 @@ SELECT
     in_force_slugs,
     signed_ids,
     signed_slugs
-FROM dyad_year
+FROM dyad_year_once
