@@ -195,5 +195,7 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # Exports are escaped by acsa_db.imports.escaping (every formula trigger, not only "=").
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+# Control characters XLSX cannot hold become U+FFFD instead of failing the admin's export.
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 # Uploads to the admin's import over this size are refused before they are read.
 ACSA_IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("ACSA_IMPORT_MAX_UPLOAD_MB", "20")) * 1024 * 1024

@@ -189,3 +189,12 @@ def test_csl_and_bibtex_of_a_minimal_record():
     record = {"slug": "x", "title": "T", "kind": "dataset"}
     assert csl_item(record) == {"id": "x", "type": "dataset", "title": "T"}
     assert bibtex_entry(record) == "@misc{x,\n  title = {{T}},\n  note = {dataset}\n}\n"
+
+
+def test_admin_xlsx_export_replaces_characters_xlsx_cannot_hold(client, admin_user, db):
+    Exercise.objects.create(slug="bell", name="Bell\x07 in the name")
+    client.force_login(admin_user)
+    fields = {f"exerciseresource_{f.column_name}": "on" for f in ExerciseResource().get_export_fields()}
+    response = client.post(reverse("admin:acsa_db_exercise_export"), {"format": 1, "resource": 0, **fields})
+    assert response.status_code == 200
+    assert "Bell\ufffd in the name" in exported_cells("xlsx", response.content)

@@ -22,7 +22,6 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
-from import_export.tmp_storages import TempFolderStorage
 
 from ..imports.exports import BibTeXFormat, CSLJSONFormat
 from ..imports.problems import ImportRefused
@@ -45,9 +44,6 @@ class ImportExportAdminMixin(ImportExportMixin):
     import_template_name = "admin/acsa_db/import.html"
     import_formats = [CSV, XLSX, JSON]
     export_formats = [CSV, XLSX, JSON]
-    # Binary in the temporary folder whatever the format: the service decodes,
-    # and says which row is not UTF-8.
-    tmp_storage_class = TempFolderStorage
 
     def get_export_formats(self):
         formats = super().get_export_formats()
@@ -79,6 +75,8 @@ class ImportExportAdminMixin(ImportExportMixin):
             else:
                 file_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
                 resource_class = self.choose_import_resource_class(form, request)
+                # Kept as bytes whatever the format (IMPORT_EXPORT_TMP_STORAGE_CLASS picks
+                # where): the service decodes, and says which row is not UTF-8.
                 storage = self.get_tmp_storage_class()(read_mode="rb")
                 storage.save(b"".join(upload.chunks()))
                 upload.tmp_storage_name = storage.name

@@ -15,7 +15,7 @@ existing ones by natural key and how a batch is written.
 
 from dataclasses import dataclass, field
 
-from django.db import models
+from django.db import connection, models
 from import_export import resources
 
 from ..models import (
@@ -33,7 +33,7 @@ from ..models import (
     Source,
 )
 from ..models.sources import CITATION_TARGETS
-from ..partial_dates import PartialDate, Precision
+from ..partial_dates import PartialDate
 from .columns import Column, ComputedColumn, ForeignKeyColumn, ManyToManyColumn, PartialDateColumn
 from .escaping import escape_dataset
 from .widgets import (
@@ -76,18 +76,42 @@ class CleanRow:
     existing_pk: int | None = None
 
 
-def end_before_start(start, end):
-    """Whether a partial end date falls before the start, compared at the end's precision.
+def end_before_start(start, end, end_precision):
+    """Whether an end date falls before the start, compared at the end's precision.
 
-    The same rule as the CHECK constraint ``end_not_before_start_constraint``.
+    The same rule as the CHECK constraint ``end_not_before_start_constraint``:
+    an end known only to the month (or year) may be any day of it.
     """
     if start is None or end is None:
         return False
-    if end.precision == Precision.YEAR:
-        return end.date.year < start.date.year
-    if end.precision == Precision.MONTH:
-        return (end.date.year, end.date.month) < (start.date.year, start.date.month)
-    return end.date < start.date
+    if end_precision == "year":
+        return end.year < start.year
+    if end_precision == "month":
+        return (end.year, end.month) < (start.year, start.month)
+    return end < start
+
+
+def rows_matching(model, attname, values, columns):
+    """``values_list(*columns)`` of the rows whose ``attname`` is one of ``values``.
+
+    On PostgreSQL the values go as one array parameter (``= ANY(%s)``): a
+    batch of a thousand keys is then one parameter for Django to prepare,
+    not a thousand.
+    """
+    if not values:
+        return []
+    if connection.vendor != "postgresql":
+        return list(model.objects.filter(**{f"{attname}__in": values}).values_list(*columns))
+    quote = connection.ops.quote_name
+    names = [model._meta.pk.column if c == "pk" else model._meta.get_field(c).column for c in columns]
+    column = model._meta.get_field(attname).column
+    sql = (
+        f"SELECT {', '.join(quote(n) for n in names)} FROM {quote(model._meta.db_table)} "
+        f"WHERE {quote(column)} = ANY(%s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(values)])
+        return cursor.fetchall()
 
 
 class TableResource(resources.ModelResource):
@@ -102,6 +126,12 @@ class TableResource(resources.ModelResource):
     #: What export queries join, so that exporting is a fixed number of queries.
     export_select_related = ()
     export_prefetch_related = ()
+
+    def get_import_fields(self):
+        # Asked for each row: computed once per resource.
+        if not hasattr(self, "_import_fields"):
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
 
     @classmethod
     def field_from_django_field(cls, field_name, django_field, readonly):
@@ -218,10 +248,14 @@ class TableResource(resources.ModelResource):
                 errors.append((column, str(error)))
                 continue
             f.assign(instance, value, related)
-        if not errors:
-            self.clean_related_columns(instance, row, related, errors)
-        if not errors:
-            errors.extend(self.check_row(instance, related, row))
+        # Every column of the row is checked, so that all its problems show at once.
+        # A rule across columns sees None where a cell failed, and its problem
+        # is dropped when that column is already explained.
+        self.clean_related_columns(instance, row, related, errors)
+        failed = {column for column, _reason in errors}
+        errors.extend(
+            problem for problem in self.check_row(instance, related, row) if problem[0] not in failed
+        )
         return CleanRow(number, instance, self.natural_key(instance), related), errors
 
     def clean_related_columns(self, instance, row, related, errors):
@@ -244,8 +278,7 @@ class TableResource(resources.ModelResource):
         """Map each natural key that is already in the database to its primary key (one query)."""
         names = self.key_columns()
         attnames = [self._meta.model._meta.get_field(name).attname for name in names]
-        first = {key[0] for key in keys}
-        rows = self._meta.model.objects.filter(**{f"{attnames[0]}__in": first}).values_list("pk", *attnames)
+        rows = rows_matching(self._meta.model, attnames[0], {key[0] for key in keys}, ["pk", *attnames])
         wanted = set(keys)
         return {tuple(values): pk for pk, *values in rows if tuple(values) in wanted}
 
@@ -324,13 +357,16 @@ class TableResource(resources.ModelResource):
         return []
 
 
+REVIEWED = (str(ReviewStatus.VERIFIED), str(ReviewStatus.DISPUTED))
+
+
 def review_problems(resource, instance):
     """A file may say a record is verified or disputed only when a reviewer imports it.
 
     The command line (no user) is the operator's, who restores whole exports.
     The database also requires ``reviewed_at`` for such a record.
     """
-    if instance.review_status not in (ReviewStatus.VERIFIED, ReviewStatus.DISPUTED):
+    if instance.review_status not in REVIEWED:
         return []
     user = resource.import_user
     model_name = instance._meta.model_name
@@ -487,6 +523,9 @@ class PartyColumnsMixin:
     """Tables whose rows name exactly one of a country and an organization."""
 
     def check_row(self, instance, related, row):
+        for column in ("country", "organization"):
+            if cell_text(row.get(column)) and getattr(instance, f"{column}_id") is None:
+                return []  # that cell's own problem explains the row
         if (instance.country_id is None) == (instance.organization_id is None):
             return [
                 (
@@ -558,7 +597,7 @@ class AgreementEventResource(TableResource):
 
     def clean_related_columns(self, instance, row, related, errors):
         text = cell_text(row.get("party"))
-        if not text:
+        if not text or instance.agreement_id is None:
             return
         try:
             party = self.fields["party"].widget.clean(text)
@@ -622,10 +661,10 @@ class ExerciseResource(TableResource):
         return [(self._meta.model, [row.existing_pk for row in rows if row.existing_pk is not None], True)]
 
     def check_row(self, instance, related, row):
-        start = PartialDate.from_columns(instance.start_date, instance.start_date_precision)
-        end = PartialDate.from_columns(instance.end_date, instance.end_date_precision)
         problems = review_problems(self, instance)
-        if end_before_start(start, end):
+        if end_before_start(instance.start_date, instance.end_date, instance.end_date_precision):
+            start = PartialDate.from_columns(instance.start_date, instance.start_date_precision)
+            end = PartialDate.from_columns(instance.end_date, instance.end_date_precision)
             problems.append(("end_date", f"the end ({end}) is before the start ({start})"))
         return problems
 

@@ -216,12 +216,11 @@ class FileImport:
 
     # -- pass 2 -------------------------------------------------------------------------------------
     def write(self, writer):
+        # Rows were matched to existing ones during validation, after the files
+        # before this one were written; a key appears once in a file, so no
+        # earlier batch of it can have added the row since.
         batches = self.kept if self.kept is not None else self.reread()
         for cleaned in batches:
-            # Matched again at write time: an earlier batch or file may have added the row.
-            existing = self.resource.existing_pks([row.key for row in cleaned])
-            for row in cleaned:
-                row.existing_pk = existing.get(row.key)
             created, updated, unchanged = self.resource.write_batch(cleaned, writer, self.header)
             self.report.created += created
             self.report.updated += updated

@@ -8,6 +8,7 @@ costs one query per batch and column, not one per row.
 """
 
 import datetime
+import functools
 import re
 
 from django.core.exceptions import ValidationError
@@ -151,6 +152,22 @@ class IsoDateTimeWidget(widgets.Widget):
         return value.isoformat() if value else ""
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _parse_partial_date(text):
+    try:
+        return PartialDate.parse(text), None
+    except ValueError as error:
+        return None, str(error)
+
+
+def parse_partial_date(text):
+    """``PartialDate.parse``, remembered: a file repeats its dates, and the values are immutable."""
+    value, error = _parse_partial_date(text)
+    if error:
+        raise ValueError(error)
+    return value
+
+
 class PartialDateWidget(widgets.Widget):
     """A partial date: "2024-01-29", "2023-09" or "2024"."""
 
@@ -164,10 +181,7 @@ class PartialDateWidget(widgets.Widget):
             if self.required:
                 raise ValueError(f"a date is required; the cell is empty. {FORMATS_HELP}")
             return None
-        try:
-            return PartialDate.parse(text)
-        except ValueError as error:
-            raise ValueError(str(error)) from None
+        return parse_partial_date(text)
 
     def render(self, value, obj=None, **kwargs):
         return str(value) if value else ""

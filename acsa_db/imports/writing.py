@@ -8,7 +8,7 @@ check each row, so a row that slipped past validation refuses the whole file.
 import io
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, models
 from django.db.models import F
 from django.utils import timezone
 
@@ -21,17 +21,37 @@ def history_model(model):
     return getattr(model, manager_name).model
 
 
-def _copy_text(value):
-    """A value in PostgreSQL's COPY text format."""
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+NULL = "\\N"
+
+
+def _text(value):
+    return NULL if value is None else str(value).translate(_COPY_ESCAPES)
+
+
+def _number(value):
+    return NULL if value is None else str(value)
+
+
+def _moment(value):
     if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        return NULL
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _boolean(value):
+    return NULL if value is None else ("t" if value else "f")
+
+
+def copy_converter(field):
+    """How a field's values are written in PostgreSQL's COPY text format (chosen once per column)."""
+    if isinstance(field, models.BooleanField):
+        return _boolean
+    if isinstance(field, models.DateField | models.TimeField):
+        return _moment
+    if isinstance(field, models.IntegerField | models.AutoField | models.ForeignKey):
+        return _number
+    return _text
 
 
 class Writer:
@@ -55,7 +75,11 @@ class Writer:
             return
         if self.use_copy:
             self._assign_ids(model, instances)
-            self._copy(model, instances, [f for f in model._meta.concrete_fields])
+            fields = model._meta.concrete_fields
+            self._copy(model, fields, ([getattr(i, f.attname) for f in fields] for i in instances))
+            for instance in instances:
+                instance._state.adding = False
+                instance._state.db = connection.alias
         else:
             model.objects.bulk_create(instances, batch_size=self.batch_size)
         if _is_reviewed(model):
@@ -74,21 +98,20 @@ class Writer:
             for instance, (pk,) in zip(instances, cursor.fetchall(), strict=True):
                 instance.pk = pk
 
-    def _copy(self, model, instances, fields):
+    def _copy(self, model, fields, rows):
+        """COPY rows (lists of values, in the order of ``fields``) into the model's table."""
+        converters = [copy_converter(f) for f in fields]
         buffer = io.StringIO()
-        attnames = [f.attname for f in fields]
-        for instance in instances:
-            values = [_copy_text(getattr(instance, name)) for name in attnames]
-            buffer.write("\t".join(values))
+        for values in rows:
+            buffer.write(
+                "\t".join([convert(value) for convert, value in zip(converters, values, strict=True)])
+            )
             buffer.write("\n")
         buffer.seek(0)
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         table = connection.ops.quote_name(model._meta.db_table)
         with connection.cursor() as cursor:
             cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
-        for instance in instances:
-            instance._state.adding = False
-            instance._state.db = connection.alias
 
     # -- updates -------------------------------------------------------------------------------
     def update(self, model, instances, field_names):
@@ -174,24 +197,42 @@ class Writer:
         if history is None or not instances:
             return
         user_id = getattr(self.user, "pk", None)
-        tracked = [f.attname for f in history.tracked_fields]
+        # The columns simple-history fills besides the record's own.
+        own = {
+            "history_date": self.now,
+            "history_user_id": user_id,
+            "history_change_reason": self.reason,
+            "history_type": history_type,
+        }
+        tracked = {f.attname for f in history.tracked_fields}
+        if self.use_copy:
+            # Rows of values straight into COPY: no model instance per history row.
+            fields = [f for f in history._meta.concrete_fields if not f.primary_key]
+            getters = []
+            for f in fields:
+                if f.attname in tracked:
+                    getters.append(f.attname)
+                elif f.attname == "history_relation_id":
+                    getters.append("pk")
+                else:
+                    getters.append(None)
+            constants = [own.get(f.attname, f.get_default()) for f in fields]
+            rows = (
+                [
+                    getattr(instance, name) if name else constant
+                    for name, constant in zip(getters, constants, strict=True)
+                ]
+                for instance in instances
+            )
+            self._copy(history, fields, rows)
+            return
         rows = []
         for instance in instances:
-            row = history(
-                history_date=self.now,
-                history_user_id=user_id,
-                history_change_reason=self.reason,
-                history_type=history_type,
-                **{name: getattr(instance, name) for name in tracked},
-            )
+            row = history(**own, **{name: getattr(instance, name) for name in tracked})
             if hasattr(history, "history_relation"):
                 row.history_relation_id = instance.pk
             rows.append(row)
-        if self.use_copy:
-            fields = [f for f in history._meta.concrete_fields if not f.primary_key]
-            self._copy(history, rows, fields)
-        else:
-            history.objects.bulk_create(rows, batch_size=self.batch_size)
+        history.objects.bulk_create(rows, batch_size=self.batch_size)
 
 
 def _is_reviewed(model):
