@@ -572,7 +572,7 @@ def test_citation_coverage_counts_cited_uncited_and_contradicted_facts(source, a
     Citation.objects.create(source=source, agreement_event=event, claim="place", stance="contradicts")
     Citation.objects.create(source=source, agreement_party=party, claim="place", stance="contradicts")
     rows = {row["record_slug"]: row for row in query("SELECT * FROM citation_coverage")}
-    assert rows[agreement.slug] | {} == {
+    assert rows[agreement.slug] == {
         "record_type": "agreement",
         "record_id": agreement.pk,
         "record_slug": agreement.slug,
