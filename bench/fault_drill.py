@@ -62,6 +62,7 @@ from bench._common import (  # noqa: E402  (the project root goes on sys.path fi
     PostgresWriteProbe,
     Reader,
     Recorder,
+    analyze,
     build_catalog,
     check_edits,
     create_database,
@@ -236,7 +237,11 @@ def main(argv=None):
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _exit_on_signal)  # so that the finally clauses below run
     workdir = Path(tempfile.mkdtemp(prefix="acsa-drill-"))
-    checks, report = [], {"settings": {k: str(v) for k, v in vars(args).items()}}
+    checks = []
+    report = {
+        "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "settings": {k: str(v) for k, v in vars(args).items()},
+    }
     cluster = created = name = None
     try:
         if args.cluster:
@@ -250,12 +255,14 @@ def main(argv=None):
             cluster = created = Cluster.create_private(args.pg_version, port)
             print(f"Created private cluster {cluster.version}/{cluster.name} on port {port}")
         report["cluster"] = f"{cluster.version}/{cluster.name}"
+        report["load_average_at_start"] = os.getloadavg()  # other work on the machine shares its cores
         name = f"acsa_drill_{int(time.time())}"
         create_database(cluster.server_url, name)
         url = database_url(cluster.server_url, name)
         env = production_env(url, workdir / "static")
         print(f"Database {name}; logs in {workdir}")
         prepare_site(env)
+        analyze(cluster.server_url, name)
         setup_django(url)
         if not args.skip_restart:
             restart_under_load(args, cluster, env, workdir, checks, report)
@@ -278,6 +285,11 @@ def main(argv=None):
             except Exception as exc:  # report it; the drill's own outcome stands
                 print(f"Could not drop the drill's database {name}: {exc}")
 
+    report["load_average_at_end"] = os.getloadavg()
+    print(
+        f"\nLoad average (1, 5, 15 min): {_loads(report.get('load_average_at_start'))} at the start, "
+        f"{_loads(report['load_average_at_end'])} at the end"
+    )
     print("\nChecks")
     for label, passed, detail in checks:
         print(f"  {'PASS' if passed else 'FAIL'}  {label} ({detail})")
@@ -504,7 +516,9 @@ def kill_an_import(args, cluster, name, env, workdir, checks, report):
             return
         writing = total - first_write
         after_dry_run = table_counts(connect)
-        print(f"  dry run: validation {first_write:.1f} s, writing (then rolled back) {writing:.1f} s")
+        print(
+            f"  dry run: start-up and validation {first_write:.1f} s, writing (then rolled back) {writing:.1f} s"
+        )
 
         killed = kill_import_while_writing(import_command(path), import_env, probe, delay=writing / 2)
         gone_after = None
@@ -519,7 +533,7 @@ def kill_an_import(args, cluster, name, env, workdir, checks, report):
         rolled_back = after_kill["source inserts (statistics)"] - after_dry_run["source inserts (statistics)"]
         print(
             f"  killed {killed.killed_after:.1f} s after start ({killed.killed_after - killed.started_writing_after:.1f} s "
-            f"into writing), while writing: {killed.writing_when_killed}; its backend gone {gone_after} s later"
+            f"into writing), while writing: {killed.writing_when_killed}; its session gone {_seconds(gone_after)} later"
             if killed.killed_after
             else f"  the import ended before it could be killed: {killed.output}"
         )
@@ -530,7 +544,7 @@ def kill_an_import(args, cluster, name, env, workdir, checks, report):
         probe.close()
     report["import"] = {
         "rows": args.import_rows,
-        "dry_run_validation_seconds": first_write,
+        "dry_run_startup_and_validation_seconds": first_write,
         "dry_run_writing_seconds": writing,
         "killed_after_seconds": killed.killed_after,
         "killed_into_writing_seconds": (killed.killed_after or 0) - (killed.started_writing_after or 0),
@@ -562,13 +576,25 @@ def kill_an_import(args, cluster, name, env, workdir, checks, report):
             _rows(after_kill) == same,
             f"{_rows(after_kill)} vs {same}",
         ),
-        ("the server let go of the killed import's connection", gone_after is not None, f"{gone_after}"),
+        (
+            "the server let go of the killed import's connection",
+            gone_after is not None,
+            f"session gone {_seconds(gone_after)} after the kill",
+        ),
         (
             "the same file imported again brings every row in",
             after_rerun["source"] == before["source"] + args.import_rows,
             f"source {before['source']:,} -> {after_rerun['source']:,}",
         ),
     ]
+
+
+def _seconds(value):
+    return "never" if value is None else f"{value:.3f} s"
+
+
+def _loads(averages):
+    return " ".join(f"{a:.1f}" for a in averages) if averages else "?"
 
 
 def _rows(counts):
