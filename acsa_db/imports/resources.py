@@ -221,6 +221,31 @@ class TableResource(resources.ModelResource):
             if forget is not None:
                 forget()
 
+    def cleaning_plan(self):
+        """(column, field, clean, assign, is a self-reference) of each column cleaned cell by cell.
+
+        Worked out once per resource: a file may have a million rows.
+        """
+        if not hasattr(self, "_cleaning_plan"):
+            self._cleaning_plan = [
+                (f.column_name, f, f.widget.clean, f.assign, f.attribute in self.self_references)
+                for f in self.get_import_fields()
+                if not isinstance(f, ComputedColumn)
+            ]
+        return self._cleaning_plan
+
+    def new_instance(self):
+        """A new, unsaved instance with the model's defaults.
+
+        Built from the defaults worked out once, positionally (as Django's
+        ``Model.from_db`` does): the keyword path asks each field for its
+        default on every row. No field of these models has a callable default.
+        """
+        model = self._meta.model
+        if not hasattr(self, "_defaults"):
+            self._defaults = [f.get_default() for f in model._meta.concrete_fields]
+        return model(*self._defaults)
+
     def clean_row(self, number, row, deferred):
         """Clean one row: a ``CleanRow`` and a list of (column, reason) problems.
 
@@ -228,26 +253,24 @@ class TableResource(resources.ModelResource):
         ``deferred`` as (row number, column, key): the service accepts it if
         the key is further up or down the same file.
         """
-        model = self._meta.model
-        instance = model()
+        instance = self.new_instance()
         related = {}
         errors = []
-        for f in self.get_import_fields():
-            column = f.column_name
-            if column not in row or isinstance(f, ComputedColumn):
+        for column, f, clean, assign, self_reference in self.cleaning_plan():
+            if column not in row:
                 continue
-            if f.attribute in self.self_references:
+            if self_reference:
                 text = cell_text(row[column])
                 if text and f.widget.resolve(text) is None:
                     deferred.append((number, column, text))
                     related.setdefault("deferred", {})[f.attribute] = text
                     continue
             try:
-                value = f.widget.clean(row[column], row=row)
+                value = clean(row[column], row=row)
             except ValueError as error:
                 errors.append((column, str(error)))
                 continue
-            f.assign(instance, value, related)
+            assign(instance, value, related)
         # Every column of the row is checked, so that all its problems show at once.
         # A rule across columns sees None where a cell failed, and its problem
         # is dropped when that column is already explained.

@@ -127,9 +127,7 @@ class Writer:
                     setattr(instance, version.attname, F(version.attname) + 1)
                 field_names = [*field_names, version.name]
             model.objects.bulk_update(instances, field_names, batch_size=self.batch_size)
-        # History rows copy the whole record: read back what the update left.
-        fresh = list(model.objects.filter(pk__in=[i.pk for i in instances])) if history_model(model) else []
-        self.record_history(model, fresh, "~")
+        self.record_history(model, instances, "~")
 
     def set_many_to_many(self, model, attribute, ids_by_pk):
         """Replace the links of each row (domains of exercises) with the file's."""
@@ -153,7 +151,7 @@ class Writer:
         for model, pk, attribute, key in self.deferred:
             target = model.objects.filter(slug=key).values_list("pk", flat=True).first()
             model.objects.filter(pk=pk).update(**{f"{attribute}_id": target})
-            self.record_history(model, list(model.objects.filter(pk=pk)), "~")
+            self.record_history(model, [model(pk=pk)], "~")
         self.deferred.clear()
         self._review_changed_records()
 
@@ -192,47 +190,53 @@ class Writer:
 
     # -- history --------------------------------------------------------------------------------
     def record_history(self, model, instances, history_type):
-        """One history row per written row, naming the importing user (when history is kept)."""
+        """One history row per written row, naming the importing user (when history is kept).
+
+        The rows are copied inside the database (INSERT ... SELECT from the
+        table just written), so each history row holds exactly what the row
+        holds now, and no value travels twice between Python and the database.
+        """
         history = history_model(model)
         if history is None or not instances:
             return
-        user_id = getattr(self.user, "pk", None)
-        # The columns simple-history fills besides the record's own.
-        own = {
-            "history_date": self.now,
-            "history_user_id": user_id,
+        quote = connection.ops.quote_name
+        own_values = {
+            "history_date": connection.ops.adapt_datetimefield_value(self.now),
+            "history_user_id": getattr(self.user, "pk", None),
             "history_change_reason": self.reason,
             "history_type": history_type,
         }
-        tracked = {f.attname for f in history.tracked_fields}
-        if self.use_copy:
-            # Rows of values straight into COPY: no model instance per history row.
-            fields = [f for f in history._meta.concrete_fields if not f.primary_key]
-            getters = []
-            for f in fields:
-                if f.attname in tracked:
-                    getters.append(f.attname)
-                elif f.attname == "history_relation_id":
-                    getters.append("pk")
+        tracked = {f.attname: f for f in history.tracked_fields}
+        columns, expressions, params = [], [], []
+        for field in history._meta.concrete_fields:
+            if field.primary_key:
+                continue  # history_id: the history table's own sequence
+            columns.append(quote(field.column))
+            if field.attname in tracked:
+                expressions.append(quote(model._meta.get_field(field.attname).column))
+            elif field.attname == "history_relation_id":
+                expressions.append(quote(model._meta.pk.column))
+            else:
+                value = own_values[field.attname] if field.attname in own_values else field.get_default()
+                expressions.append("%s")
+                params.append(value)
+        insert = (
+            f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(columns)}) "
+            f"SELECT {', '.join(expressions)} FROM {quote(model._meta.db_table)} "
+        )
+        pks = [instance.pk for instance in instances]
+        with connection.cursor() as cursor:
+            for start in range(0, len(pks), self.batch_size):
+                chunk = pks[start : start + self.batch_size]
+                if connection.vendor == "postgresql":
+                    cursor.execute(
+                        f"{insert}WHERE {quote(model._meta.pk.column)} = ANY(%s)", [*params, chunk]
+                    )
                 else:
-                    getters.append(None)
-            constants = [own.get(f.attname, f.get_default()) for f in fields]
-            rows = (
-                [
-                    getattr(instance, name) if name else constant
-                    for name, constant in zip(getters, constants, strict=True)
-                ]
-                for instance in instances
-            )
-            self._copy(history, fields, rows)
-            return
-        rows = []
-        for instance in instances:
-            row = history(**own, **{name: getattr(instance, name) for name in tracked})
-            if hasattr(history, "history_relation"):
-                row.history_relation_id = instance.pk
-            rows.append(row)
-        history.objects.bulk_create(rows, batch_size=self.batch_size)
+                    marks = ", ".join(["%s"] * len(chunk))
+                    cursor.execute(
+                        f"{insert}WHERE {quote(model._meta.pk.column)} IN ({marks})", [*params, *chunk]
+                    )
 
 
 def _is_reviewed(model):
