@@ -102,27 +102,62 @@ def _facts_of(record_model, record_ref, condition):
     own, *children = RECORD_FACTS[record_model]
     clauses = Q(condition(own, record_ref))
     for table in children:
-        child_rows = table.model.objects.filter(**{table.record_field: record_ref})
+        # "record_id = outer id" written as a range of one value: PostgreSQL plans an
+        # EXISTS correlated by equality inside an OR as a hashed subplan, which reads the
+        # whole child table and its citations before the first row (a second at 100,000
+        # agreements). A range cannot be hashed: each record is checked through the
+        # indexes, and a changelist page stops after the rows it shows.
+        record_id = f"{table.record_field}_id"
+        child_rows = table.model.objects.filter(
+            **{f"{record_id}__gte": record_ref, f"{record_id}__lte": record_ref}
+        )
         clauses |= Q(Exists(child_rows.filter(condition(table, OuterRef("pk")))))
     return clauses
 
 
+def _some_fact_uncited(record_model):
+    return _facts_of(
+        record_model, OuterRef("pk"), lambda table, fact: ~Exists(table.citations(SUPPORTS, fact))
+    )
+
+
 def with_uncited_facts(queryset):
     """The records of ``queryset`` with at least one fact that no citation supports."""
-    return queryset.filter(
-        _facts_of(
-            queryset.model, OuterRef("pk"), lambda table, fact: ~Exists(table.citations(SUPPORTS, fact))
-        )
-    )
+    return queryset.filter(_some_fact_uncited(queryset.model))
+
+
+def with_every_fact_cited(queryset):
+    """The records of ``queryset`` whose every fact a citation supports.
+
+    The condition is checked row by row, not as "not among the records with
+    uncited facts", which would find every such record in the table first.
+    """
+    return queryset.exclude(_some_fact_uncited(queryset.model))
+
+
+def _contradicted_record_ids(record_model):
+    """The ids of the records with a contradicted fact, from the contradicting citations.
+
+    Contradicting citations are few (a partial index holds them), so the
+    records are found from them, not by checking every record in turn.
+    """
+    own, *children = RECORD_FACTS[record_model]
+    contradicting = Citation.objects.filter(stance=CONTRADICTS).order_by()
+    ids = contradicting.filter(**{f"{own.citation_field}__isnull": False}).values(f"{own.citation_field}_id")
+    for table in children:
+        cited = contradicting.filter(**{f"{table.citation_field}__isnull": False})
+        ids = ids.union(cited.values(f"{table.citation_field}__{table.record_field}_id"))
+    return ids
 
 
 def with_contradicting_citations(queryset):
     """The records of ``queryset`` with at least one fact that a citation contradicts."""
-    return queryset.filter(
-        _facts_of(
-            queryset.model, OuterRef("pk"), lambda table, fact: Exists(table.citations(CONTRADICTS, fact))
-        )
-    )
+    return queryset.filter(pk__in=_contradicted_record_ids(queryset.model))
+
+
+def without_contradicting_citations(queryset):
+    """The records of ``queryset`` with no fact that a citation contradicts."""
+    return queryset.exclude(pk__in=_contradicted_record_ids(queryset.model))
 
 
 def uncited_facts(record):
@@ -172,8 +207,13 @@ class BackedRecord:
     citations: list
 
 
-def facts_backed_by(source):
-    """Every citation of ``source``, grouped by the agreement or exercise its fact belongs to."""
+# A source cited for thousands of facts (a treaty text, a dataset) would make its page as long:
+# the page lists this many and links to the rest.
+FACTS_BACKED_LIMIT = 200
+
+
+def facts_backed_by(source, limit=FACTS_BACKED_LIMIT):
+    """The first ``limit`` citations of ``source``, grouped by the agreement or exercise its fact belongs to."""
     citations = source.citations.select_related(
         "agreement",
         "agreement_event__agreement",
@@ -184,10 +224,18 @@ def facts_backed_by(source):
         "exercise_participant__exercise",
         "exercise_participant__country",
         "exercise_participant__organization",
-    ).order_by("id")
+    ).order_by("id")[:limit]
     groups = {}
     for citation in citations:
         record = record_of(citation.target)
         key = (record._meta.model_name, record.pk)
         groups.setdefault(key, BackedRecord(record, [])).citations.append(citation)
+    # An agreement is named with its year of signature: read those years in one query
+    # rather than one per agreement.
+    agreement_ids = [pk for model_name, pk in groups if model_name == "agreement"]
+    if agreement_ids:
+        named = Agreement.objects.with_signature_date().in_bulk(agreement_ids)
+        for (model_name, pk), group in groups.items():
+            if model_name == "agreement":
+                group.record = named[pk]
     return sorted(groups.values(), key=lambda group: (group.record._meta.model_name, str(group.record)))

@@ -1,64 +1,94 @@
 """Changelist filters curators use: by party country, by year, by citation coverage."""
 
 from django.contrib import admin
-from django.db.models.functions import ExtractYear
+from django.db.models import Exists, Max, Min, OuterRef
 
-from ..coverage import with_contradicting_citations, with_uncited_facts
-from ..models import AgreementEvent, Country
+from ..coverage import (
+    with_contradicting_citations,
+    with_every_fact_cited,
+    with_uncited_facts,
+    without_contradicting_citations,
+)
+from ..models import AgreementEvent, AgreementParty, Country, ExerciseParticipant
 
 
 class CountryFilter(admin.SimpleListFilter):
-    """Records that involve a given country; lists only countries that occur."""
+    """Records that involve a given country; lists only countries that occur.
+
+    The list of countries is an EXISTS per country on the party (or
+    participant) table's country index; the filter is ``id IN (records of the
+    country's parties)``, which PostgreSQL can answer either way round: from
+    the country's parties when they are few, along the list's order when they
+    are many. A join would multiply the records by their parties and need a
+    DISTINCT over the whole result.
+    """
 
     title = "country"
     parameter_name = "country"
-    country_path = None  # the lookup from the record to Country, set by subclasses
+    fact_model = None  # the party or participant model, set by subclasses
+    record_field = None  # its foreign key to the record
 
     def lookups(self, request, model_admin):
-        used = Country.objects.filter(
-            pk__in=model_admin.model.objects.values(self.country_path).distinct()
-        ).order_by("name")
-        return [(country.key, f"{country.name} ({country.key})") for country in used]
+        used = Country.objects.filter(Exists(self.fact_model.objects.filter(country=OuterRef("pk"))))
+        return [(country.key, f"{country.name} ({country.key})") for country in used.order_by("name")]
 
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        lookup = Country.lookup_for_key(self.value(), prefix=f"{self.country_path}__")
-        return queryset.filter(**lookup).distinct()
+        facts = self.fact_model.objects.filter(**Country.lookup_for_key(self.value(), prefix="country__"))
+        return queryset.filter(pk__in=facts.values(f"{self.record_field}_id"))
 
 
 class PartyCountryFilter(CountryFilter):
     title = "party country"
     parameter_name = "party"
-    country_path = "parties__country"
+    fact_model = AgreementParty
+    record_field = "agreement"
 
 
 class ParticipantCountryFilter(CountryFilter):
     title = "participant country"
     parameter_name = "participant"
-    country_path = "participants__country"
+    fact_model = ExerciseParticipant
+    record_field = "exercise"
+
+
+def year_choices(queryset, field):
+    """Every year from the earliest ``field`` date of ``queryset`` to the latest, newest first.
+
+    The first and last dates come from an index in two lookups; listing the
+    distinct years actually present would read every row. A year in between
+    with no record simply filters to an empty list.
+    """
+    bounds = queryset.aggregate(first=Min(field), last=Max(field))
+    if bounds["first"] is None:
+        return []
+    return [(str(year), str(year)) for year in range(bounds["last"].year, bounds["first"].year - 1, -1)]
+
+
+def _year(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 class SignatureYearFilter(admin.SimpleListFilter):
     title = "year signed"
     parameter_name = "signed"
 
+    def signatures(self):
+        return AgreementEvent.objects.filter(kind=AgreementEvent.Kind.SIGNATURE)
+
     def lookups(self, request, model_admin):
-        years = (
-            AgreementEvent.objects.filter(kind=AgreementEvent.Kind.SIGNATURE, date__isnull=False)
-            .annotate(year=ExtractYear("date"))
-            .values_list("year", flat=True)
-            .distinct()
-            .order_by("-year")
-        )
-        return [(str(year), str(year)) for year in years]
+        return year_choices(self.signatures(), "date")
 
     def queryset(self, request, queryset):
-        if not self.value():
+        year = _year(self.value())
+        if year is None:
             return queryset
-        return queryset.filter(
-            events__kind=AgreementEvent.Kind.SIGNATURE, events__date__year=int(self.value())
-        ).distinct()
+        # From the year's signatures (the kind and date index) to their agreements.
+        return queryset.filter(pk__in=self.signatures().filter(date__year=year).values("agreement_id"))
 
 
 class StartYearFilter(admin.SimpleListFilter):
@@ -66,19 +96,13 @@ class StartYearFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
-        years = (
-            model_admin.model.objects.filter(start_date__isnull=False)
-            .annotate(year=ExtractYear("start_date"))
-            .values_list("year", flat=True)
-            .distinct()
-            .order_by("-year")
-        )
-        return [(str(year), str(year)) for year in years]
+        return year_choices(model_admin.model.objects.all(), "start_date")
 
     def queryset(self, request, queryset):
-        if not self.value():
+        year = _year(self.value())
+        if year is None:
             return queryset
-        return queryset.filter(start_date__year=int(self.value()))
+        return queryset.filter(start_date__year=year)
 
 
 class CitationTargetFilter(admin.SimpleListFilter):
@@ -109,7 +133,7 @@ class UncitedFactsFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return with_uncited_facts(queryset)
         if self.value() == "no":
-            return queryset.exclude(pk__in=with_uncited_facts(queryset.model.objects.all()).values("pk"))
+            return with_every_fact_cited(queryset)
         return queryset
 
 
@@ -126,7 +150,5 @@ class ContradictingCitationsFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return with_contradicting_citations(queryset)
         if self.value() == "no":
-            return queryset.exclude(
-                pk__in=with_contradicting_citations(queryset.model.objects.all()).values("pk")
-            )
+            return without_contradicting_citations(queryset)
         return queryset

@@ -4,7 +4,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
-from ..coverage import describe_fact, facts_backed_by
+from ..coverage import FACTS_BACKED_LIMIT, describe_fact, facts_backed_by
 from ..imports.resources import SourceResource
 from ..models import Citation, Source
 from ..models.agreements import count_subquery
@@ -13,6 +13,7 @@ from ..source_links import sources_with_same_url
 from .display import partial_date
 from .forms import SourceForm
 from .import_export import ImportExportAdminMixin
+from .paginators import LargeTableAdmin
 from .workflow import ConcurrentEditAdmin, HistoryAdmin
 
 
@@ -21,7 +22,7 @@ def _change_url(obj):
 
 
 @admin.register(Source)
-class SourceAdmin(ImportExportAdminMixin, ConcurrentEditAdmin, HistoryAdmin):
+class SourceAdmin(LargeTableAdmin, ImportExportAdminMixin, ConcurrentEditAdmin, HistoryAdmin):
     resource_classes = [SourceResource]
     form = SourceForm
     list_display = (
@@ -79,7 +80,8 @@ class SourceAdmin(ImportExportAdminMixin, ConcurrentEditAdmin, HistoryAdmin):
     def published_shown(self, source):
         return partial_date(source.published, source.published_precision)
 
-    @admin.display(description="citations", ordering="n_citations")
+    # Not sortable: ordering by a count computes it for every source in the table.
+    @admin.display(description="citations")
     def citation_count(self, source):
         return source.n_citations
 
@@ -105,7 +107,7 @@ class SourceAdmin(ImportExportAdminMixin, ConcurrentEditAdmin, HistoryAdmin):
         if not source.pk:
             return "–"
         groups = []
-        for group in facts_backed_by(source):
+        for group in facts_backed_by(source, limit=FACTS_BACKED_LIMIT):
             record = group.record
             groups.append(
                 {
@@ -124,4 +126,9 @@ class SourceAdmin(ImportExportAdminMixin, ConcurrentEditAdmin, HistoryAdmin):
                     ],
                 }
             )
-        return render_to_string("admin/acsa_db/source/facts_backed.html", {"groups": groups})
+        total = source.citations.count()
+        more_url = f"{reverse('admin:acsa_db_citation_changelist')}?source__id__exact={source.pk}"
+        return render_to_string(
+            "admin/acsa_db/source/facts_backed.html",
+            {"groups": groups, "shown": min(total, FACTS_BACKED_LIMIT), "total": total, "more_url": more_url},
+        )

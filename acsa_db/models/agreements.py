@@ -63,17 +63,19 @@ class AgreementQuerySet(models.QuerySet):
         )
 
     def with_citation_count(self):
-        """Annotate ``citation_count``: citations of the record, its events and its parties."""
+        """Annotate ``citation_count``: citations of the record, its events and its parties.
+
+        Three counts added up rather than one count over an OR of the three
+        targets: each follows an index (citation by agreement, by event, by
+        party), where the OR made the database read the whole citation table
+        for every agreement shown.
+        """
         from .sources import Citation
 
         return self.annotate(
-            citation_count=count_subquery(
-                Citation.objects.filter(
-                    Q(agreement=OuterRef("pk"))
-                    | Q(agreement_event__agreement=OuterRef("pk"))
-                    | Q(agreement_party__agreement=OuterRef("pk"))
-                )
-            )
+            citation_count=count_subquery(Citation.objects.filter(agreement=OuterRef("pk")))
+            + count_subquery(Citation.objects.filter(agreement_event__agreement=OuterRef("pk")))
+            + count_subquery(Citation.objects.filter(agreement_party__agreement=OuterRef("pk")))
         )
 
 
@@ -122,6 +124,8 @@ class Agreement(CuratedRecord):
     class Meta:
         db_table = "agreement"
         ordering = ["slug"]
+        # Sorting the admin's list by short title reads this index, not the whole table.
+        indexes = [models.Index(fields=["short_title"], name="agreement_short_title")]
         permissions = [
             ("send_agreement_for_review", "Can send an agreement for review"),
             ("review_agreement", "Can verify or dispute an agreement"),

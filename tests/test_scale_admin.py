@@ -1,0 +1,286 @@
+"""The admin at scale: estimated counts on PostgreSQL, and query counts that do not grow with the data."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.db.models import Count, QuerySet
+from django.db.models.functions import Upper
+from django.test.utils import CaptureQueriesContext
+
+from acsa_db.admin.paginators import EstimatedCountPaginator, planner_estimate
+from acsa_db.models import (
+    Agreement,
+    AgreementEvent,
+    AgreementParty,
+    Citation,
+    Country,
+    Exercise,
+    ExerciseParticipant,
+    Source,
+)
+from acsa_db.synthetic import Sizes, generate
+
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner estimate")
+on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps exact counts")
+
+
+def analyze(table):
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
+@pytest.fixture
+def sources(db):
+    return Source.objects.bulk_create(
+        Source(slug=f"s-{i}", title=f"Report {i}", kind=Source.Kind.NEWS, language="en" if i % 4 else "ja")
+        for i in range(30)
+    )
+
+
+@pytest.fixture
+def small_limit(monkeypatch):
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_limit", 5)
+
+
+def test_a_result_within_the_limit_is_counted_exactly(sources, small_limit):
+    paginator = EstimatedCountPaginator(
+        Source.objects.filter(language="ja", slug__lt="s-2").order_by("slug"), 2
+    )
+    assert paginator.count == 3  # s-0, s-12, s-16
+    assert not paginator.count_is_estimate
+    assert paginator.num_pages == 2
+
+
+def test_a_page_is_its_slice_of_the_ordered_list_with_the_annotations(sources):
+    listed = Source.objects.annotate(language_upper=Upper("language")).order_by("-language", "-slug")
+    page = EstimatedCountPaginator(listed, 7).page(2)
+    assert isinstance(page.object_list, QuerySet)  # list-editable formsets need a queryset
+    assert [s.slug for s in page] == [s.slug for s in listed[7:14]]
+    assert [s.language_upper for s in page] == [s.language.upper() for s in listed[7:14]]
+
+
+@on_sqlite
+def test_sqlite_counts_exactly_above_the_limit(sources, small_limit):
+    paginator = EstimatedCountPaginator(Source.objects.order_by("slug"), 10)
+    assert paginator.count == 30
+    assert not paginator.count_is_estimate
+
+
+@on_postgresql
+def test_postgresql_estimates_above_the_limit(sources, small_limit):
+    analyze("source")
+    paginator = EstimatedCountPaginator(Source.objects.order_by("slug"), 10)
+    # Freshly analysed, the planner knows the table's size exactly.
+    assert paginator.count == 30
+    assert paginator.count_is_estimate
+    assert paginator.page(3).object_list[0].slug == sorted(s.slug for s in sources)[20]
+
+
+@on_postgresql
+def test_the_estimate_is_never_below_the_rows_known_to_exist(sources, small_limit):
+    # Never analysed and then emptied and refilled: whatever the planner guesses, the
+    # paginator has seen at least exact_limit + 1 rows.
+    paginator = EstimatedCountPaginator(Source.objects.filter(language="en"), 10)
+    assert paginator.count >= 6
+    assert paginator.count_is_estimate
+
+
+@on_postgresql
+def test_planner_estimate_reads_the_plan_not_the_rows(sources):
+    analyze("source")
+    assert planner_estimate(Source.objects.all()) == 30
+    with CaptureQueriesContext(connection) as queries:
+        planner_estimate(Source.objects.filter(language="ja"))
+    assert len(queries) == 1
+    assert queries[0]["sql"].startswith("EXPLAIN")
+
+
+@on_postgresql
+def test_counting_never_scans_the_whole_result(sources, small_limit):
+    with CaptureQueriesContext(connection) as queries:
+        assert EstimatedCountPaginator(Source.objects.all(), 10).count >= 6
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1
+    assert "LIMIT 6" in counts[0]
+
+
+def _signed_in(client, django_user_model):
+    user = django_user_model.objects.create_superuser("boss", "boss@example.org", None)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def admin_client_signed_in(client, django_user_model):
+    return _signed_in(client, django_user_model)
+
+
+def test_changelist_says_about_when_the_count_is_estimated(
+    admin_client_signed_in, reference_data, small_limit
+):
+    generate(Sizes(agreements=12, exercises=2, sources=10, citations=40), seed=1)
+    analyze("agreement") if connection.vendor == "postgresql" else None
+    page = admin_client_signed_in.get("/admin/acsa_db/agreement/").content.decode()
+    paginator_line = re.search(r'<p class="paginator">(.*?)</p>', page, re.S).group(1)
+    if connection.vendor == "postgresql":
+        assert "about 12 agreements (estimated)" in paginator_line
+    else:
+        assert "12 agreements" in paginator_line
+        assert "about" not in paginator_line
+
+
+def test_changelists_do_not_count_the_whole_table_twice(admin_client_signed_in, reference_data):
+    generate(Sizes(agreements=5, exercises=5, sources=10, citations=40), seed=1)
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client_signed_in.get("/admin/acsa_db/citation/?stance__exact=supports")
+    assert response.status_code == 200
+    counts = [
+        q["sql"] for q in queries if re.search(r"COUNT\(\*\)", q["sql"], re.I) and "citation" in q["sql"]
+    ]
+    assert len(counts) == 1, counts
+
+
+CHANGELISTS = [
+    "/admin/acsa_db/agreement/",
+    "/admin/acsa_db/agreement/?review_status__exact=draft",
+    "/admin/acsa_db/agreement/?q=agreement",
+    "/admin/acsa_db/agreement/?o=-1",
+    "/admin/acsa_db/agreement/?party={hub}",
+    "/admin/acsa_db/agreement/?signed={year}",
+    "/admin/acsa_db/agreement/?uncited=yes",
+    "/admin/acsa_db/agreement/?uncited=no",
+    "/admin/acsa_db/agreement/?contradicted=no",
+    "/admin/acsa_db/agreementevent/",
+    "/admin/acsa_db/agreementparty/",
+    "/admin/acsa_db/exercise/",
+    "/admin/acsa_db/exercise/?status__exact=held",
+    "/admin/acsa_db/exercise/?o=-4",
+    "/admin/acsa_db/exercise/?participant={hub}",
+    "/admin/acsa_db/exercise/?uncited=yes",
+    "/admin/acsa_db/exerciseparticipant/",
+    "/admin/acsa_db/source/",
+    "/admin/acsa_db/source/?kind__exact=news",
+    "/admin/acsa_db/citation/",
+    "/admin/acsa_db/citation/?target=agreement_event",
+]
+
+
+def _query_counts(client, paths):
+    """Queries each page ran, and how many rows it listed."""
+    counts = {}
+    for path in paths:
+        client.get(path)  # fills Django's caches (content types), as on a running server
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        assert response.status_code == 200, path
+        changelist = (response.context_data or {}).get("cl")
+        counts[path] = len(queries), changelist.result_count if changelist else None
+    return counts
+
+
+def _changelists():
+    """The changelists, filtered on a country and a year that occur in the data."""
+    hub = (
+        AgreementParty.objects.filter(country__isnull=False)
+        .values_list("country__iso3", flat=True)
+        .annotate(n=Count("*"))
+        .order_by("-n", "country__iso3")
+        .first()
+    )
+    year = (
+        AgreementEvent.objects.filter(kind="signature", date__isnull=False)
+        .order_by("date")
+        .values_list("date", flat=True)[0]
+        .year
+    )
+    return [path.format(hub=hub, year=year) for path in CHANGELISTS]
+
+
+def test_changelist_query_counts_do_not_grow_with_the_data(admin_client_signed_in, reference_data):
+    generate(Sizes(agreements=8, exercises=8, sources=16, citations=120), seed=1)
+    few = _query_counts(admin_client_signed_in, _changelists())
+    generate(Sizes(agreements=150, exercises=150, sources=300, citations=1500), seed=1, replace=True)
+    assert Agreement.objects.count() == 150
+    many = _query_counts(admin_client_signed_in, _changelists())
+    # An empty list skips its prefetches: compare the lists that show rows at both sizes.
+    compared = [path for path, (_, rows) in few.items() if rows and many.get(path, (0, 0))[1]]
+    assert len(compared) >= 15
+    assert {path: many[path][0] for path in compared} == {path: few[path][0] for path in compared}
+    assert any(many[path][1] > 100 for path in compared), "some list spans several pages"
+
+
+def _busy_agreement(events, citations_per_event, first_year):
+    agreement = Agreement.objects.filter(slug__startswith="syn-").order_by("slug").first()
+    sources = list(Source.objects.order_by("slug")[: citations_per_event + 1])
+    made = AgreementEvent.objects.bulk_create(
+        AgreementEvent(
+            agreement=agreement,
+            kind=AgreementEvent.Kind.AMENDMENT,
+            date=f"{first_year + i}-01-01",
+            date_precision="year",
+        )
+        for i in range(events)
+    )
+    Citation.objects.bulk_create(
+        Citation(source=source, agreement_event=event, claim=Citation.Claim.DATE)
+        for event in made
+        for source in sources[:citations_per_event]
+    )
+    return agreement
+
+
+def test_agreement_change_page_queries_do_not_grow_with_its_events(admin_client_signed_in, reference_data):
+    generate(Sizes(agreements=2, exercises=1, sources=30, citations=10), seed=1)
+    agreement = _busy_agreement(events=2, citations_per_event=1, first_year=1900)
+    path = f"/admin/acsa_db/agreement/{agreement.pk}/change/"
+    few = _query_counts(admin_client_signed_in, [path])[path]
+    _busy_agreement(events=20, citations_per_event=3, first_year=1950)
+    assert agreement.events.count() > 20
+    assert _query_counts(admin_client_signed_in, [path])[path][0] == few[0]
+
+
+def test_exercise_and_source_change_pages_do_not_grow(admin_client_signed_in, reference_data):
+    generate(Sizes(agreements=2, exercises=1, sources=3, citations=0), seed=1)
+    exercise = Exercise.objects.get()
+    source = Source.objects.order_by("slug").first()
+    agreement = Agreement.objects.order_by("slug").first()
+    Citation.objects.create(source=source, exercise=exercise, claim=Citation.Claim.EXISTENCE)
+    Citation.objects.create(source=source, agreement=agreement, claim=Citation.Claim.EXISTENCE)
+    paths = [f"/admin/acsa_db/exercise/{exercise.pk}/change/", f"/admin/acsa_db/source/{source.pk}/change/"]
+    few = _query_counts(admin_client_signed_in, paths)
+    # Thirty more participants, each cited twice, and the source cited for each of them.
+    taken = exercise.participants.values("country")
+    for country in Country.objects.exclude(pk__in=taken).order_by("iso3")[:30]:
+        participant = ExerciseParticipant.objects.create(
+            exercise=exercise, country=country, forces="1 frigate"
+        )
+        for other in Source.objects.order_by("slug")[:2]:
+            Citation.objects.create(
+                source=other, exercise_participant=participant, claim=Citation.Claim.PARTICIPATION
+            )
+    assert source.citations.count() == 32
+    assert _query_counts(admin_client_signed_in, paths) == few  # (queries, None) for change pages
+
+
+def test_a_source_page_lists_a_bounded_number_of_citations(
+    admin_client_signed_in, reference_data, monkeypatch
+):
+    from acsa_db.admin import sources
+
+    monkeypatch.setattr(sources, "FACTS_BACKED_LIMIT", 5)
+    generate(Sizes(agreements=1, exercises=1, sources=1, citations=0), seed=1)
+    source = Source.objects.get()
+    exercise = Exercise.objects.get()
+    for participant in exercise.participants.all():
+        for claim in (Citation.Claim.FORCES, Citation.Claim.PARTICIPATION, Citation.Claim.ROLE):
+            Citation.objects.create(source=source, exercise_participant=participant, claim=claim)
+    total = source.citations.count()
+    assert total >= 6
+    page = admin_client_signed_in.get(f"/admin/acsa_db/source/{source.pk}/change/").content.decode()
+    assert page.count(">citation</a></small>") == 5
+    assert f"The first 5 of {total} citations" in page
+    assert f"/admin/acsa_db/citation/?source__id__exact={source.pk}" in page
+    listed = admin_client_signed_in.get(f"/admin/acsa_db/citation/?source__id__exact={source.pk}")
+    assert listed.status_code == 200
+    assert f"{total} citations" in listed.content.decode()
