@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
 from . import CURRENT_VERSION
@@ -90,7 +90,9 @@ def _write_csv(connection, relation, path):
         f"ORDER BY {', '.join(quote(c) for c in order)}"
     )
     rows = 0
-    with open(path, "w", encoding="utf-8", newline="") as handle, connection.cursor() as cursor:
+    # A server-side cursor on PostgreSQL (psycopg2's ordinary cursor holds the whole result in
+    # memory before the first fetch): memory stays at one batch, whatever the table's size.
+    with open(path, "w", encoding="utf-8", newline="") as handle, connection.chunked_cursor() as cursor:
         writer = csv.writer(handle)
         writer.writerow(columns)
         cursor.execute(sql)
@@ -259,11 +261,18 @@ def export_dataset(outdir, *, using=DEFAULT_DB_ALIAS, now=None):
         "database": connection.vendor,
     }
     files = []
-    for relation in relations():
-        name = f"{relation.name}.csv"
-        path = outdir / name
-        rows = _write_csv(connection, relation, path)
-        files.append(ExportedFile(name, relation, rows, _sha256(path), path.stat().st_size))
+    starts_transaction = not connection.in_atomic_block
+    with transaction.atomic(using=using):
+        if connection.vendor == "postgresql" and starts_transaction:
+            # Every file from one snapshot: an edit saved while the export runs cannot make
+            # a view disagree with the tables it is computed from.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        for relation in relations():
+            name = f"{relation.name}.csv"
+            path = outdir / name
+            rows = _write_csv(connection, relation, path)
+            files.append(ExportedFile(name, relation, rows, _sha256(path), path.stat().st_size))
 
     (outdir / DATAPACKAGE).write_text(
         json.dumps(_datapackage(files, stamp), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
