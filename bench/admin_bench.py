@@ -1,0 +1,670 @@
+"""The admin at scale, on PostgreSQL: each page's median time and query count, small vs large.
+
+Run from the root of a clone (after ``bin/setup``), with PostgreSQL reachable::
+
+    .venv/bin/python bench/admin_bench.py            # about 15 minutes the first time
+    .venv/bin/python bench/admin_bench.py --regenerate --repeat 15
+
+It creates (or reuses) two databases, ``acsa_bench_small`` (1,000 agreements)
+and ``acsa_bench_large`` (100,000 agreements, 1,000,000 citations), fills each
+with ``manage.py generate_synthetic`` (same seed), and then, for each, signs a
+superuser in with Django's test client and requests every page several times:
+the changelists (plain, filtered, searched, sorted), an agreement change page
+with 50 events and 100 citations, the citation coverage page, and the search
+again with Django's stock ``icontains`` search for comparison. It prints each
+page's median time and query count and the ratio large/small, checks the
+plans of the queries each page ran (``EXPLAIN``: sequential scans of the large
+tables), times ``export_dataset`` against ``COPY ... TO`` when that command
+exists, and writes the figures to the "Admin and views at scale" section of
+docs/performance.md.
+
+A database is reused when it already holds the synthetic data of the sizes
+asked for (migrations are applied to it first); ``--regenerate`` rebuilds it.
+The measuring runs in a child process per database, so that each has its own
+Django settings; the parent only orchestrates and reports.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DOCS = ROOT / "docs" / "performance.md"
+SECTION_START = (
+    "<!-- admin-bench:start (written by bench/admin_bench.py; edit the script, not this section) -->"
+)
+SECTION_END = "<!-- admin-bench:end -->"
+TARGET_RATIO = 1.2
+SEARCH_TARGET = 10.0
+
+
+# --- Orchestration (parent process) -----------------------------------------------------------
+
+
+def pg_url(base, name):
+    return f"{base.rstrip('/')}/{name}"
+
+
+def psql(base, database, sql):
+    """Run one statement with psql and return its unaligned output."""
+    result = subprocess.run(
+        ["psql", "-X", "-v", "ON_ERROR_STOP=1", "-At", "-d", pg_url(base, database), "-c", sql],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        raise RuntimeError(result.stderr.strip())
+    return result.stdout.strip()
+
+
+def manage(url, *args, env_extra=None):
+    env = {**os.environ, "DATABASE_URL": url, **(env_extra or {})}
+    subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], check=True, env=env, cwd=ROOT)
+
+
+def holds_sizes(base, name, agreements):
+    exists = psql(base, "postgres", f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
+    if not exists:
+        return False
+    try:
+        found = psql(
+            base,
+            name,
+            "SELECT (SELECT count(*) FROM agreement WHERE slug LIKE 'syn-%'), "
+            "(SELECT count(*) FROM agreement WHERE slug NOT LIKE 'syn-%')",
+        )
+    except RuntimeError:
+        return False
+    synthetic, curated = (int(x) for x in found.split("|"))
+    # The busy agreement the benchmark adds is synthetic too.
+    return curated == 0 and synthetic in (agreements, agreements + 1)
+
+
+def prepare(base, name, agreements, seed, regenerate):
+    url = pg_url(base, name)
+    if not regenerate and holds_sizes(base, name, agreements):
+        print(f"== {name}: reusing ({agreements:,} agreements); applying migrations", flush=True)
+        manage(url, "migrate", "-v0")
+        return url
+    print(f"== {name}: creating and generating {agreements:,} agreements (seed {seed})", flush=True)
+    psql(base, "postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    psql(base, "postgres", f'CREATE DATABASE "{name}"')
+    manage(url, "migrate", "-v0")
+    started = time.monotonic()
+    manage(url, "generate_synthetic", f"--agreements={agreements}", f"--seed={seed}")
+    print(f"   generated in {time.monotonic() - started:.0f} s", flush=True)
+    return url
+
+
+def measure_in_child(url, repeat, export, only=""):
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        # As in production: no debug bookkeeping, connections kept between requests.
+        "DEBUG": "false",
+        "CONN_MAX_AGE": "600",
+    }
+    args = [PYTHON, str(Path(__file__).resolve()), "--measure", f"--repeat={repeat}"]
+    if not export:
+        args.append("--no-export")
+    if only:
+        args.append(f"--only={only}")
+    result = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True)
+    sys.stderr.write(result.stderr)
+    if result.returncode:
+        raise SystemExit(f"measuring {url} failed")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# --- Measuring (child process, Django set up on one database) ---------------------------------
+
+
+def busy_agreement(sources):
+    """An agreement with 50 events and 100 citations, created once (the change page the issue names)."""
+    import datetime as dt
+
+    from acsa_db.models import Agreement, AgreementEvent, AgreementParty, AgreementType, Citation, Country
+
+    slug = "syn-bench-busy-agreement"
+    existing = Agreement.objects.filter(slug=slug).first()
+    if existing:
+        return existing
+    japan, germany = Country.objects.get(iso3="JPN"), Country.objects.get(iso3="DEU")
+    agreement = Agreement.objects.create(
+        slug=slug,
+        title="Synthetic agreement with fifty events (benchmark)",
+        short_title="Benchmark busy agreement",
+        type=AgreementType.objects.get(code="ACSA"),
+    )
+    parties = AgreementParty.objects.bulk_create(
+        [
+            AgreementParty(agreement=agreement, country=japan),
+            AgreementParty(agreement=agreement, country=germany),
+        ]
+    )
+    kinds = [AgreementEvent.Kind.SIGNATURE, AgreementEvent.Kind.ENTRY_INTO_FORCE] + [
+        AgreementEvent.Kind.AMENDMENT
+    ] * 48
+    events = AgreementEvent.objects.bulk_create(
+        [
+            AgreementEvent(
+                agreement=agreement,
+                kind=kind,
+                date=dt.date(1975, 1, 1) + dt.timedelta(days=180 * i),
+                date_precision="day",
+            )
+            for i, kind in enumerate(kinds)
+        ]
+    )
+    citations = [Citation(source=sources[0], agreement=agreement, claim="existence")]
+    citations.append(Citation(source=sources[1], agreement=agreement, claim="title"))
+    citations += [
+        Citation(source=sources[i], agreement_party=p, claim="parties") for i, p in enumerate(parties)
+    ]
+    for i, event in enumerate(events[:48]):
+        citations.append(Citation(source=sources[2 + i], agreement_event=event, claim="date"))
+        citations.append(Citation(source=sources[50 + i], agreement_event=event, claim="date"))
+    Citation.objects.bulk_create(citations)
+    assert len(citations) == 100
+    return agreement
+
+
+def pages():
+    """(group, name, path) of each page measured; looked up from the data, the same way on every size."""
+    from django.db.models import Count
+
+    from acsa_db.models import AgreementParty, AgreementType, Exercise, Source
+
+    hub = (
+        AgreementParty.objects.filter(country__isnull=False)
+        .values("country__iso3")
+        .annotate(n=Count("*"))
+        .order_by("-n", "country__iso3")[:1]
+        .get()["country__iso3"]
+    )
+    acsa = AgreementType.objects.get(code="ACSA").pk
+    sources = list(Source.objects.filter(slug__startswith="syn-src-").order_by("slug")[:100])
+    busy = busy_agreement(sources)
+    exercise = Exercise.objects.filter(slug__startswith="syn-ex-").order_by("slug").first()
+    source = sources[0]
+    a, x, s, c = (f"/admin/acsa_db/{m}/" for m in ("agreement", "exercise", "source", "citation"))
+    return [
+        ("agreement changelist", "plain", a),
+        ("agreement changelist", "filtered: type", f"{a}?type__id__exact={acsa}"),
+        ("agreement changelist", "filtered: review status", f"{a}?review_status__exact=verified"),
+        ("agreement changelist", f"filtered: party country ({hub})", f"{a}?party={hub}"),
+        ("agreement changelist", "filtered: year signed", f"{a}?signed=2001"),
+        ("agreement changelist", "filtered: has uncited facts", f"{a}?uncited=yes"),
+        ("agreement changelist", "filtered: fully cited", f"{a}?uncited=no"),
+        ("agreement changelist", "filtered: has contradicting citations", f"{a}?contradicted=yes"),
+        ("agreement changelist", "searched: reciprocal", f"{a}?q=reciprocal"),
+        ("agreement changelist", "searched: germany acsa", f"{a}?q=germany+acsa"),
+        ("agreement changelist", "sorted: short title desc", f"{a}?o=-1"),
+        ("exercise changelist", "plain", x),
+        ("exercise changelist", "filtered: status", f"{x}?status__exact=held"),
+        ("exercise changelist", f"filtered: participant ({hub})", f"{x}?participant={hub}"),
+        ("exercise changelist", "filtered: year", f"{x}?year=2010"),
+        ("exercise changelist", "filtered: has uncited facts", f"{x}?uncited=yes"),
+        ("exercise changelist", "searched: pacific shield", f"{x}?q=pacific+shield"),
+        ("exercise changelist", "sorted: start desc", f"{x}?o=-4"),
+        ("exercise changelist", "sorted: name", f"{x}?o=1"),
+        ("source changelist", "plain", s),
+        ("source changelist", "filtered: kind", f"{s}?kind__exact=news"),
+        ("source changelist", "filtered: language", f"{s}?language__exact=ja"),
+        ("source changelist", "searched: logistics", f"{s}?q=logistics"),
+        ("source changelist", "sorted: published desc", f"{s}?o=-5"),
+        ("citation changelist", "plain", c),
+        ("citation changelist", "filtered: stance", f"{c}?stance__exact=contradicts"),
+        ("citation changelist", "filtered: what it cites", f"{c}?target=agreement_event"),
+        ("citation changelist", "searched: logistics", f"{c}?q=logistics"),
+        ("citation changelist", "sorted: source", f"{c}?o=2"),
+        ("change page", "agreement, 50 events, 100 citations", f"{a}{busy.pk}/change/"),
+        ("change page", "exercise", f"{x}{exercise.pk}/change/"),
+        ("change page", "source", f"{s}{source.pk}/change/"),
+        ("coverage", "citation coverage", f"{c}coverage/"),
+    ]
+
+
+STOCK_SEARCHES = [
+    ("agreement changelist", "searched: reciprocal", "agreement", "reciprocal"),
+    ("exercise changelist", "searched: pacific shield", "exercise", "pacific shield"),
+    ("source changelist", "searched: logistics", "source", "logistics"),
+]
+
+
+def stock_admin(model_admin):
+    """Make a registered admin behave as Django's stock one for search and counts, until undone."""
+    from django.contrib import admin
+    from django.core.paginator import Paginator
+
+    saved = dict(vars(model_admin))
+    model_admin.get_search_results = admin.ModelAdmin.get_search_results.__get__(model_admin)
+    model_admin.paginator = Paginator
+    model_admin.show_full_result_count = True
+
+    def undo():
+        for name in ("get_search_results", "paginator", "show_full_result_count"):
+            if name in saved:
+                setattr(model_admin, name, saved[name])
+            else:
+                vars(model_admin).pop(name, None)
+
+    return undo
+
+
+def time_page(client, path, repeat):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):  # warm the caches: PostgreSQL's buffers, Django's templates
+        response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}")
+    with CaptureQueriesContext(connection) as captured:
+        client.get(path)
+    # Read now: the next request clears the connection's query log.
+    queries = [q["sql"] for q in captured.captured_queries]
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        client.get(path)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), queries
+
+
+def seq_scans(sql_statements, large_tables, params=None):
+    """Large tables that a page's queries read with a sequential scan (from EXPLAIN)."""
+    from django.db import connection
+
+    found = set()
+    with connection.cursor() as cursor:
+        for sql in sql_statements:
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+            plan = cursor.fetchone()[0]
+            stack = [plan[0]["Plan"]]
+            while stack:
+                node = stack.pop()
+                if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") in large_tables:
+                    found.add(node["Relation Name"])
+                stack.extend(node.get("Plans", []))
+    return sorted(found)
+
+
+def view_queries():
+    """(name, sql, params) of the researchers' questions to the views, one record or one pair each.
+
+    A whole view is read by ``export_dataset`` (timed below against COPY); these
+    are the lookups a researcher or a page makes, which should follow indexes
+    and cost the same at any size.
+    """
+    from acsa_db.models import Agreement, Exercise
+
+    busy = Agreement.objects.get(slug="syn-bench-busy-agreement").pk
+    exercise = Exercise.objects.filter(slug__startswith="syn-ex-").order_by("slug").first().pk
+    # Japan (COW 740) and the United States (COW 2): the pair every example in the docs uses.
+    pair = "ccode1 = 2 AND ccode2 = 740"
+    return [
+        ("agreement_status: one agreement", "SELECT * FROM agreement_status WHERE agreement_id = %s", [busy]),
+        ("agreement_dyad: one agreement", "SELECT * FROM agreement_dyad WHERE agreement_id = %s", [busy]),
+        ("exercise_dyad: one exercise", "SELECT * FROM exercise_dyad WHERE exercise_id = %s", [exercise]),
+        (
+            "citation_coverage: one agreement",
+            "SELECT * FROM citation_coverage WHERE record_type = 'agreement' AND record_id = %s",
+            [busy],
+        ),
+        ("dyad_year_agreement: one pair", f"SELECT * FROM dyad_year_agreement WHERE {pair}", []),
+        ("dyad_year: one pair", f"SELECT * FROM dyad_year WHERE {pair}", []),
+    ]
+
+
+# A view lookup that does not follow indexes can run for minutes and spill gigabytes of
+# temporary files at 100,000 agreements: each is stopped at these limits and reported as such.
+VIEW_TIMEOUT_MS = 30_000
+TEMP_FILE_LIMIT = "4GB"  # also given to export_dataset and COPY (PGOPTIONS)
+
+
+def time_view(sql, params, repeat):
+    """Median time of a view query in ms and its row count; (None, reason) when it hit a limit."""
+    from django.db import OperationalError, connection, transaction
+
+    times = []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET statement_timeout = {VIEW_TIMEOUT_MS}")
+        try:
+            cursor.execute(f"SET temp_file_limit = '{TEMP_FILE_LIMIT}'")
+        except Exception:  # not a superuser: the timeout alone bounds it
+            pass
+        for attempt in range(repeat + 1):  # one warm-up
+            started = time.perf_counter()
+            try:
+                with transaction.atomic():
+                    cursor.execute(sql, params)
+                    rows = cursor.fetchall()
+            except OperationalError as error:
+                return None, str(error).splitlines()[0]
+            if attempt >= 1:
+                times.append((time.perf_counter() - started) * 1000)
+        cursor.execute("RESET statement_timeout")
+    return statistics.median(times), len(rows)
+
+
+def measure(repeat, export, only=""):
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "acsa_db.settings")
+    django.setup()
+    from django.contrib import admin
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    from acsa_db.models import Agreement, Citation
+
+    user, _ = get_user_model().objects.update_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples > 20000 "
+            "AND relnamespace = 'public'::regnamespace"
+        )
+        large_tables = {row[0] for row in cursor.fetchall()}
+    results = {
+        "agreements": Agreement.objects.count(),
+        "citations": Citation.objects.count(),
+        "pages": [],
+        "stock_search": [],
+        "views": [],
+    }
+    for group, name, path in pages():
+        if only not in f"{group}: {name}":
+            continue
+        median, queries = time_page(client, path, repeat)
+        results["pages"].append(
+            {
+                "group": group,
+                "name": name,
+                "path": path,
+                "ms": median,
+                "queries": len(queries),
+                "seq_scans": seq_scans(queries, large_tables),
+            }
+        )
+        print(f"   {group:<22} {name:<40} {median:8.1f} ms {len(queries):3d} queries", file=sys.stderr)
+    for group, name, model_name, term in STOCK_SEARCHES:
+        model = next(m for m in admin.site._registry if m._meta.model_name == model_name)
+        undo = stock_admin(admin.site._registry[model])
+        try:
+            path = f"/admin/acsa_db/{model_name}/?q={term.replace(' ', '+')}"
+            median, queries = time_page(client, path, max(3, repeat // 2))
+        finally:
+            undo()
+        results["stock_search"].append({"group": group, "name": name, "ms": median, "queries": len(queries)})
+        print(f"   stock {group:<16} {name:<40} {median:8.1f} ms {len(queries):3d} queries", file=sys.stderr)
+    for name, sql, params in view_queries():
+        if only not in f"view: {name}":
+            continue
+        median, rows = time_view(sql, params, repeat)
+        scans = seq_scans([sql], large_tables, params)
+        results["views"].append({"name": name, "ms": median, "rows": rows, "seq_scans": scans})
+        shown = f"{median:8.1f} ms {rows:5d} rows" if median is not None else f"stopped: {rows}"
+        print(f"   view {name:<50} {shown}", file=sys.stderr)
+    if export:
+        results["export"] = measure_export()
+    return results
+
+
+def measure_export():
+    """export_dataset against COPY ... TO of the same tables and views, with peak memory."""
+    from django.core.management import get_commands
+
+    if "export_dataset" not in get_commands():
+        return {"skipped": "export_dataset does not exist yet (issue 6)"}
+    from django.conf import settings
+
+    url = os.environ["DATABASE_URL"]
+    out = Path(tempfile.mkdtemp(prefix="acsa-bench-export-"))
+    try:
+        started = time.perf_counter()
+        result = subprocess.run(
+            ["/usr/bin/time", "-v", PYTHON, str(Path(settings.BASE_DIR) / "manage.py"), "export_dataset"]
+            + [str(out / "export")],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PGOPTIONS": f"-c temp_file_limit={TEMP_FILE_LIMIT}"},
+        )
+        export_seconds = time.perf_counter() - started
+        if result.returncode:
+            return {"skipped": f"export_dataset failed: {result.stderr.strip()[-500:]}"}
+        peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1))
+        relations = exported_relations(out / "export")
+        copy_seconds = 0.0
+        for relation in relations:
+            started = time.perf_counter()
+            subprocess.run(
+                [
+                    "psql",
+                    "-X",
+                    "-q",
+                    "-d",
+                    url,
+                    "-c",
+                    f'\\copy (SELECT * FROM "{relation}") TO STDOUT WITH CSV HEADER',
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                env={**os.environ, "PGOPTIONS": f"-c temp_file_limit={TEMP_FILE_LIMIT}"},
+            )
+            copy_seconds += time.perf_counter() - started
+        return {
+            "export_seconds": export_seconds,
+            "copy_seconds": copy_seconds,
+            "peak_mb": peak_kb / 1024,
+            "relations": relations,
+        }
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def exported_relations(directory):
+    """The tables and views an export wrote: one CSV file per relation, named after it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
+        known = {row[0] for row in cursor.fetchall()}
+    names = set()
+    for path in Path(directory).rglob("*.csv"):
+        if path.stem in known:
+            names.add(path.stem)
+    return sorted(names)
+
+
+# --- Report ----------------------------------------------------------------------------------
+
+
+def machine():
+    memory = "unknown"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    return {"cpus": os.cpu_count(), "memory": memory, "python": platform.python_version()}
+
+
+def verdict(ok):
+    return "meets" if ok else "MISSES"
+
+
+def report(small, large, info, repeat):
+    lines = []
+    lines.append(
+        f"Measured {datetime.date.today().isoformat()} on {info['cpus']} cores, {info['memory']} memory, "
+        f"{info['postgres']}, Python {info['python']}, Django {info['django']}."
+    )
+    lines.append("")
+    lines.append(
+        f"Small: {small['agreements']:,} agreements, {small['citations']:,} citations. "
+        f"Large: {large['agreements']:,} agreements, {large['citations']:,} citations. "
+        f"Median of {repeat} requests after two warm-up requests; queries counted on one more request."
+    )
+    lines.append("")
+    lines.append("| page | small ms | large ms | ratio | queries small/large | seq scans (large) | target |")
+    lines.append("|---|---:|---:|---:|---:|---|---|")
+    misses = []
+    for s, big in zip(small["pages"], large["pages"], strict=True):
+        ratio = big["ms"] / s["ms"]
+        ok = ratio <= TARGET_RATIO and big["queries"] <= s["queries"]
+        if not ok:
+            misses.append(f"{s['group']} {s['name']}")
+        target = verdict(ok) if s["group"] != "coverage" else "plans only (counts every fact)"
+        name = re.sub(r"\(([A-Z]{3})\)", "(busiest country)", s["name"])
+        lines.append(
+            f"| {s['group']}: {name} | {s['ms']:.1f} | {big['ms']:.1f} | {ratio:.2f} | "
+            f"{s['queries']}/{big['queries']} | {', '.join(big['seq_scans']) or '–'} | {target} |"
+        )
+    lines.append("")
+    lines.append(
+        "Search, large database, the project's search against Django's stock `icontains` search "
+        "(stock paginator and full count too), same data, same run:"
+    )
+    lines.append("")
+    lines.append("| search | stock ms | project ms | speed-up | target (≥10x) |")
+    lines.append("|---|---:|---:|---:|---|")
+    ours = {(p["group"], p["name"]): p for p in large["pages"]}
+    for stock in large["stock_search"]:
+        mine = ours.get((stock["group"], stock["name"]))
+        if mine is None:  # left out by --only
+            continue
+        speedup = stock["ms"] / mine["ms"]
+        lines.append(
+            f"| {stock['group']}: {stock['name']} | {stock['ms']:.1f} | {mine['ms']:.1f} | {speedup:.1f}x | "
+            f"{verdict(speedup >= SEARCH_TARGET)} |"
+        )
+    lines.append("")
+    lines.append(
+        "The researchers' views asked about one record or one pair of states (whole views are read by "
+        "`export_dataset`, below), median of the same number of runs; sequential scans from `EXPLAIN`:"
+    )
+    lines.append("")
+    lines.append("| view query | small ms | large ms | ratio | rows small/large | seq scans (large) |")
+    lines.append("|---|---:|---:|---:|---:|---|")
+    for s, big in zip(small["views"], large["views"], strict=True):
+        if s["ms"] is None or big["ms"] is None:
+            stopped = "; ".join(str(r["rows"]) for r in (s, big) if r["ms"] is None)
+            small_ms = f"{s['ms']:.1f}" if s["ms"] is not None else "stopped"
+            large_ms = f"{big['ms']:.1f}" if big["ms"] is not None else "stopped"
+            lines.append(
+                f"| {s['name']} | {small_ms} | {large_ms} | – | {stopped} | {', '.join(big['seq_scans']) or '–'} |"
+            )
+            continue
+        lines.append(
+            f"| {s['name']} | {s['ms']:.1f} | {big['ms']:.1f} | {big['ms'] / s['ms']:.2f} | "
+            f"{s['rows']}/{big['rows']} | {', '.join(big['seq_scans']) or '–'} |"
+        )
+    lines.append("")
+    export = large.get("export") or {"skipped": "not measured (--no-export)"}
+    if "skipped" in export:
+        lines.append(f"export_dataset: skipped: {export['skipped']}.")
+    else:
+        ratio = export["export_seconds"] / export["copy_seconds"]
+        lines.append(
+            f"export_dataset of the large database: {export['export_seconds']:.1f} s, peak "
+            f"{export['peak_mb']:.0f} MB; `COPY ... TO` of the same {len(export['relations'])} tables and views: "
+            f"{export['copy_seconds']:.1f} s; ratio {ratio:.2f} (target ≤ 3, "
+            f"{verdict(ratio <= 3)}; memory target < 500 MB, {verdict(export['peak_mb'] < 500)})."
+        )
+    return "\n".join(lines), misses
+
+
+def write_docs(body):
+    section = "\n".join(
+        [
+            SECTION_START,
+            "## Admin and views at scale",
+            "",
+            "Written by `bench/admin_bench.py` (see bench/README.md for the method).",
+            "",
+            body,
+            SECTION_END,
+        ]
+    )
+    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Performance\n"
+    if SECTION_START in text and SECTION_END in text:
+        before, rest = text.split(SECTION_START, 1)
+        _, after = rest.split(SECTION_END, 1)
+        text = before + section + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    DOCS.parent.mkdir(parents=True, exist_ok=True)
+    DOCS.write_text(text, encoding="utf-8")
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432"),
+        help="PostgreSQL server URL, without a database name",
+    )
+    parser.add_argument("--small", type=int, default=1_000, help="agreements in the small database")
+    parser.add_argument("--large", type=int, default=100_000, help="agreements in the large database")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=9, help="timed requests per page")
+    parser.add_argument("--regenerate", action="store_true", help="rebuild the databases even if they fit")
+    parser.add_argument("--no-export", action="store_true", help="skip export_dataset against COPY")
+    parser.add_argument("--no-docs", action="store_true", help="do not write docs/performance.md")
+    parser.add_argument("--only", default="", help="measure only the pages whose name contains this text")
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.measure:
+        sys.path.insert(0, str(ROOT))
+        print(json.dumps(measure(args.repeat, not args.no_export, args.only)))
+        return
+
+    runs = {}
+    for label, size in (("small", args.small), ("large", args.large)):
+        url = prepare(args.pg, f"acsa_bench_{label}", size, args.seed, args.regenerate)
+        print(f"== {label}: measuring", flush=True)
+        runs[label] = measure_in_child(
+            url, args.repeat, export=not args.no_export and label == "large", only=args.only
+        )
+    import django
+
+    info = {
+        **machine(),
+        "postgres": psql(args.pg, "postgres", "SHOW server_version").split()[0].join(["PostgreSQL ", ""]),
+        "django": django.get_version(),
+    }
+    body, misses = report(runs["small"], runs["large"], info, args.repeat)
+    print()
+    print(body)
+    print()
+    print("Misses:", ", ".join(misses) if misses else "none")
+    if not args.no_docs:
+        write_docs(body)
+        print(f"Wrote {DOCS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
