@@ -89,7 +89,27 @@ def table_coverage(table, limit=200):
         contradicted=Count("pk", filter=Q(table.is_contradicted())),
     )
     uncited_rows = list(table.rows().filter(~table.is_cited()).order_by("pk")[:limit])
+    _name_agreements(uncited_rows)
     return TableCoverage(table, counts["total"], counts["cited"], counts["contradicted"], uncited_rows)
+
+
+def _name_agreements(facts):
+    """Read the signature year of every agreement the facts belong to in one query.
+
+    An agreement is named with that year ("Japan–Germany ACSA (2024)"): without
+    it, naming each listed fact would read its agreement's events, one query per
+    fact.
+    """
+    agreements = [record_of(fact) for fact in facts]
+    ids = {agreement.pk for agreement in agreements if isinstance(agreement, Agreement)}
+    if not ids:
+        return
+    years = dict(
+        Agreement.objects.with_signature_date().filter(pk__in=ids).values_list("pk", "signature_date")
+    )
+    for agreement in agreements:
+        if isinstance(agreement, Agreement):
+            agreement.signature_date = years.get(agreement.pk)
 
 
 def coverage_report(limit=200):
