@@ -92,9 +92,10 @@ def admin_search_results(model_admin, request, queryset, search_term, default_se
     if not search_term.strip() or not uses_full_text(queryset):
         return default_search(request, queryset, search_term)
     document = DOCUMENTS[queryset.model._meta.db_table]
+    model = queryset.model
     search_fields = list(model_admin.get_search_fields(request))
     other_fields = [name for name in search_fields if name not in document.fields]
-    queryset = queryset.alias(search_document=document.vector())
+    matching_documents = model._default_manager.alias(search_document=document.vector())
     conditions = []
     for bit in smart_split(search_term):
         if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
@@ -102,12 +103,28 @@ def admin_search_results(model_admin, request, queryset, search_term, default_se
         query = prefix_query(bit)
         if query is None:
             # No word in it ("–", "%"): only a substring search can match it, as Django's would.
-            alternatives = [Q(**{f"{name}__icontains": bit}) for name in search_fields]
+            alternatives = [_contains(model, name, bit) for name in search_fields]
         else:
-            alternatives = [Q(search_document=query)]
-            alternatives += [Q(**{f"{name}__icontains": bit}) for name in other_fields]
+            # Each alternative is a set of ids, found on its own (the full-text one through
+            # the GIN index): an OR across a join to the parties' countries would make the
+            # database compute every agreement's document for every party, and need a
+            # DISTINCT over the result (seconds at 100,000 agreements).
+            alternatives = [Q(pk__in=matching_documents.filter(search_document=query).values("pk"))]
+            alternatives += [_contains(model, name, bit) for name in other_fields]
         conditions.append(reduce(or_, alternatives))
     if not conditions:
         return queryset, False
-    may_have_duplicates = any(lookup_spawns_duplicates(queryset.model._meta, name) for name in search_fields)
-    return queryset.filter(reduce(and_, conditions)), may_have_duplicates
+    # No condition joins the listed table to another: no row can appear twice.
+    return queryset.filter(reduce(and_, conditions)), False
+
+
+def _contains(model, name, text):
+    """``name`` contains ``text`` (case-insensitive); through a relation, as a set of ids.
+
+    A lookup across a to-many relation (the parties' country names) joins one
+    row per related row; as ``id IN (...)`` it lists each record once.
+    """
+    lookup = {f"{name}__icontains": text}
+    if lookup_spawns_duplicates(model._meta, name):
+        return Q(pk__in=model._default_manager.filter(**lookup).values("pk"))
+    return Q(**lookup)
