@@ -14,7 +14,15 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 
-from .models import Agreement, AgreementEvent, AgreementParty, Citation, Exercise, ExerciseParticipant
+from .models import (
+    CITATION_TARGET_PATHS,
+    Agreement,
+    AgreementEvent,
+    AgreementParty,
+    Citation,
+    Exercise,
+    ExerciseParticipant,
+)
 
 SUPPORTS = Citation.Stance.SUPPORTS
 CONTRADICTS = Citation.Stance.CONTRADICTS
@@ -234,28 +242,11 @@ FACTS_BACKED_LIMIT = 200
 
 def facts_backed_by(source, limit=FACTS_BACKED_LIMIT):
     """The first ``limit`` citations of ``source``, grouped by the agreement or exercise its fact belongs to."""
-    citations = source.citations.select_related(
-        "agreement",
-        "agreement_event__agreement",
-        "agreement_party__agreement",
-        "agreement_party__country",
-        "agreement_party__organization",
-        "exercise",
-        "exercise_participant__exercise",
-        "exercise_participant__country",
-        "exercise_participant__organization",
-    ).order_by("id")[:limit]
+    citations = list(source.citations.select_related(*CITATION_TARGET_PATHS).order_by("id")[:limit])
+    _name_agreements([citation.target for citation in citations])
     groups = {}
     for citation in citations:
         record = record_of(citation.target)
         key = (record._meta.model_name, record.pk)
         groups.setdefault(key, BackedRecord(record, [])).citations.append(citation)
-    # An agreement is named with its year of signature: read those years in one query
-    # rather than one per agreement.
-    agreement_ids = [pk for model_name, pk in groups if model_name == "agreement"]
-    if agreement_ids:
-        named = Agreement.objects.with_signature_date().in_bulk(agreement_ids)
-        for (model_name, pk), group in groups.items():
-            if model_name == "agreement":
-                group.record = named[pk]
     return sorted(groups.values(), key=lambda group: (group.record._meta.model_name, str(group.record)))

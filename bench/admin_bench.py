@@ -38,7 +38,19 @@ import tempfile
 import time
 from pathlib import Path
 
+import psycopg2
+
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench._common import (  # noqa: E402  (the project root goes on sys.path first)
+    create_database,
+    database_url,
+    drop_database,
+    pg_execute,
+)
+
 PYTHON = sys.executable
 DOCS = ROOT / "docs" / "performance.md"
 SECTION_START = (
@@ -52,54 +64,36 @@ SEARCH_TARGET = 10.0
 # --- Orchestration (parent process) -----------------------------------------------------------
 
 
-def pg_url(base, name):
-    return f"{base.rstrip('/')}/{name}"
-
-
-def psql(base, database, sql):
-    """Run one statement with psql and return its unaligned output."""
-    result = subprocess.run(
-        ["psql", "-X", "-v", "ON_ERROR_STOP=1", "-At", "-d", pg_url(base, database), "-c", sql],
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode:
-        raise RuntimeError(result.stderr.strip())
-    return result.stdout.strip()
-
-
 def manage(url, *args, env_extra=None):
     env = {**os.environ, "DATABASE_URL": url, **(env_extra or {})}
     subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], check=True, env=env, cwd=ROOT)
 
 
 def holds_sizes(base, name, agreements):
-    exists = psql(base, "postgres", f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
-    if not exists:
+    if not pg_execute(base, f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):
         return False
     try:
-        found = psql(
+        [(synthetic, curated)] = pg_execute(
             base,
-            name,
             "SELECT (SELECT count(*) FROM agreement WHERE slug LIKE 'syn-%'), "
             "(SELECT count(*) FROM agreement WHERE slug NOT LIKE 'syn-%')",
+            dbname=name,
         )
-    except RuntimeError:
+    except psycopg2.Error:
         return False
-    synthetic, curated = (int(x) for x in found.split("|"))
     # The busy agreement the benchmark adds is synthetic too.
     return curated == 0 and synthetic in (agreements, agreements + 1)
 
 
 def prepare(base, name, agreements, seed, regenerate):
-    url = pg_url(base, name)
+    url = database_url(base, name)
     if not regenerate and holds_sizes(base, name, agreements):
         print(f"== {name}: reusing ({agreements:,} agreements); applying migrations", flush=True)
         manage(url, "migrate", "-v0")
         return url
     print(f"== {name}: creating and generating {agreements:,} agreements (seed {seed})", flush=True)
-    psql(base, "postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    psql(base, "postgres", f'CREATE DATABASE "{name}"')
+    drop_database(base, name)
+    create_database(base, name)
     manage(url, "migrate", "-v0")
     started = time.monotonic()
     manage(url, "generate_synthetic", f"--agreements={agreements}", f"--seed={seed}")
@@ -638,7 +632,6 @@ def main():
     args = parser.parse_args()
 
     if args.measure:
-        sys.path.insert(0, str(ROOT))
         print(json.dumps(measure(args.repeat, not args.no_export, args.only)))
         return
 
@@ -653,7 +646,7 @@ def main():
 
     info = {
         **machine(),
-        "postgres": psql(args.pg, "postgres", "SHOW server_version").split()[0].join(["PostgreSQL ", ""]),
+        "postgres": "PostgreSQL " + pg_execute(args.pg, "SHOW server_version")[0][0].split()[0],
         "django": django.get_version(),
     }
     body, misses = report(runs["small"], runs["large"], info, args.repeat)

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from acsa_db.models import (
     Agreement,
@@ -17,6 +18,24 @@ from acsa_db.models import (
     Organization,
     Source,
 )
+
+
+@pytest.fixture(scope="module")
+def seeded_data_set(django_db_setup, django_db_blocker):
+    """The seeded data set, loaded once per test module and rolled back after it.
+
+    Loading takes a few seconds (every foreign key is a natural-key lookup): the modules that
+    only read the seeded data share one load, and each test runs in a savepoint within it.
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("load_fixtures", verbosity=0)
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 
 QUERIES_DIR = Path(settings.BASE_DIR) / "docs" / "queries"
 QUERY_FILES = sorted(QUERIES_DIR.glob("*.sql"))
@@ -60,20 +59,6 @@ def markdown_table(columns, rows):
     return "\n".join(f"-- {line}" for line in lines)
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """The seeded data set, loaded once for this module and rolled back after it."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("load_fixtures", verbosity=0)
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
 def test_the_cookbook_has_at_least_twelve_questions_each_listed_in_its_index():
     assert len(QUERY_FILES) >= 12
     index = (QUERIES_DIR / "README.md").read_text(encoding="utf-8")
@@ -91,7 +76,7 @@ def test_each_file_starts_with_its_question_and_ends_with_its_expected_result(pa
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda path: path.stem)
-def test_each_query_returns_its_documented_result(seeded, path):
+def test_each_query_returns_its_documented_result(seeded_data_set, path):
     sql, expected_columns, expected_rows = split_query_file(path)
     columns, rows = run(sql)
     assert columns == expected_columns

@@ -16,7 +16,7 @@ import subprocess
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import connection
 
 from acsa_db.models import Source
 from acsa_db.sql import view_names
@@ -29,22 +29,8 @@ NA_LIKE = {"NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "None", "#N/A", "<N
 STATA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,31}$")
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """The seeded data set, loaded once for this module and rolled back after it."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("load_fixtures", verbosity=0)
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
 @pytest.fixture
-def exported(seeded, db, tmp_path):
+def exported(seeded_data_set, db, tmp_path):
     outdir = tmp_path / "dataset"
     call_command("export_dataset", str(outdir), verbosity=0)
     return outdir
@@ -159,7 +145,7 @@ def test_dates_keep_their_precision_column(exported):
             assert date.endswith("-01-01")
 
 
-def test_line_breaks_inside_text_become_spaces(seeded, db, tmp_path):
+def test_line_breaks_inside_text_become_spaces(seeded_data_set, db, tmp_path):
     Source.objects.filter(slug="origin-article").update(notes="First line.\nSecond line.\r\nThird.")
     call_command("export_dataset", str(tmp_path / "out"), verbosity=0)
     header, *rows = read_csv(tmp_path / "out" / "source.csv")
@@ -232,7 +218,7 @@ def test_the_codebook_gives_version_coverage_definitions_and_every_file(exported
         assert f"### `{resource['name']}`" in codebook
 
 
-def test_two_exports_of_the_same_data_are_the_same_files(seeded, db, tmp_path):
+def test_two_exports_of_the_same_data_are_the_same_files(seeded_data_set, db, tmp_path):
     call_command("export_dataset", str(tmp_path / "a"), verbosity=0)
     call_command("export_dataset", str(tmp_path / "b"), verbosity=0)
     for path in (tmp_path / "a").glob("*.csv"):

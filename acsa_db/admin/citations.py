@@ -7,7 +7,7 @@ from django.urls import path
 
 from ..coverage import coverage_report, fact_label, record_of
 from ..imports.resources import CitationResource
-from ..models import Citation
+from ..models import CITATION_TARGET_PATHS, CITATION_TARGET_RELATED, Citation
 from .autocomplete import KnownObjectsInlineMixin
 from .display import admin_link
 from .filters import CitationTargetFilter
@@ -28,27 +28,11 @@ class CitationInline(KnownObjectsInlineMixin, admin.TabularInline):
     verbose_name = "citation"
     verbose_name_plural = "citations (sources behind this record)"
 
-    # What each row's name (Citation.__str__) reads, by the kind of fact cited: loaded with the
-    # rows rather than one query per row.
-    TARGET_RELATED = {
-        "agreement": ("agreement",),
-        "agreement_event": ("agreement_event__agreement",),
-        "agreement_party": (
-            "agreement_party__agreement",
-            "agreement_party__country",
-            "agreement_party__organization",
-        ),
-        "exercise": ("exercise",),
-        "exercise_participant": (
-            "exercise_participant__exercise",
-            "exercise_participant__country",
-            "exercise_participant__organization",
-        ),
-    }
-
     def get_queryset(self, request):
         return (
-            super().get_queryset(request).select_related("source", *self.TARGET_RELATED.get(self.fk_name, ()))
+            super()
+            .get_queryset(request)
+            .select_related("source", *CITATION_TARGET_RELATED.get(self.fk_name, ()))
         )
 
 
@@ -89,18 +73,7 @@ class CitationAdmin(LargeTableAdmin, ImportExportAdminMixin, FactAdmin, HistoryA
         "exercise",
         "exercise_participant",
     )
-    list_select_related = (
-        "source",
-        "agreement",
-        "agreement_event__agreement",
-        "agreement_party__agreement",
-        "agreement_party__country",
-        "agreement_party__organization",
-        "exercise",
-        "exercise_participant__exercise",
-        "exercise_participant__country",
-        "exercise_participant__organization",
-    )
+    list_select_related = ("source", *CITATION_TARGET_PATHS)
     fieldsets = (
         (None, {"fields": ("source", "claim", "stance", "locator", "quote", "note")}),
         (

@@ -32,7 +32,7 @@ from ..models import (
     ReviewStatus,
     Source,
 )
-from ..models.sources import CITATION_TARGETS
+from ..models.sources import CITATION_TARGET_PATHS, CITATION_TARGETS
 from ..partial_dates import PartialDate
 from .columns import Column, ComputedColumn, ForeignKeyColumn, ManyToManyColumn, PartialDateColumn
 from .escaping import escape_dataset
@@ -710,18 +710,7 @@ class CitationResource(TableResource):
     party = ComputedColumn(attribute="party", column_name="party", widget=PartyWidget())
     event_kind = ComputedColumn(attribute="event_kind", column_name="event_kind", widget=TextWidget())
     event_date = ComputedColumn(attribute="event_date", column_name="event_date", widget=PartialDateWidget())
-    export_select_related = (
-        "source",
-        "agreement",
-        "agreement_event__agreement",
-        "agreement_party__agreement",
-        "agreement_party__country",
-        "agreement_party__organization",
-        "exercise",
-        "exercise_participant__exercise",
-        "exercise_participant__country",
-        "exercise_participant__organization",
-    )
+    export_select_related = ("source", *CITATION_TARGET_PATHS)
 
     class Meta:
         model = Citation

@@ -4,13 +4,15 @@ from .agreements import Agreement, AgreementEvent, AgreementParty, AgreementType
 from .base import CuratedRecord, EditConflict, ReviewStatus, VersionedRecord
 from .countries import Country, Organization
 from .exercises import Domain, Exercise, ExerciseParticipant
-from .sources import CITATION_TARGETS, Citation, Source
+from .sources import CITATION_TARGET_PATHS, CITATION_TARGET_RELATED, CITATION_TARGETS, Citation, Source
 
 __all__ = [
     "Agreement",
     "AgreementEvent",
     "AgreementParty",
     "AgreementType",
+    "CITATION_TARGET_PATHS",
+    "CITATION_TARGET_RELATED",
     "CITATION_TARGETS",
     "Citation",
     "Country",

@@ -159,6 +159,26 @@ class Source(VersionedRecord):
 # The facts a citation can back, in the order of the citation table's columns.
 CITATION_TARGETS = ("agreement", "agreement_event", "agreement_party", "exercise", "exercise_participant")
 
+# What a citation's name and link read, by the kind of fact it cites (the fact's record, a
+# party's country or organization): loaded with the citations (``select_related``) rather
+# than one query per citation.
+CITATION_TARGET_RELATED = {
+    "agreement": ("agreement",),
+    "agreement_event": ("agreement_event__agreement",),
+    "agreement_party": (
+        "agreement_party__agreement",
+        "agreement_party__country",
+        "agreement_party__organization",
+    ),
+    "exercise": ("exercise",),
+    "exercise_participant": (
+        "exercise_participant__exercise",
+        "exercise_participant__country",
+        "exercise_participant__organization",
+    ),
+}
+CITATION_TARGET_PATHS = tuple(path for paths in CITATION_TARGET_RELATED.values() for path in paths)
+
 
 class CitationClaim(models.TextChoices):
     EXISTENCE = "existence", "existence"
