@@ -197,7 +197,7 @@ def test_the_package_is_stamped_with_the_dataset_version_and_describes_each_file
     assert descriptor["version"] == DATASET_VERSION
     created = datetime.datetime.fromisoformat(descriptor["created"].replace("Z", "+00:00"))
     assert abs(datetime.datetime.now(datetime.UTC) - created) < datetime.timedelta(minutes=10)
-    assert descriptor["acsa_db"]["views_version"] == "v1"
+    assert descriptor["acsa_db"]["views_version"] == "v2"
     assert descriptor["acsa_db"]["schema_migration"].startswith("00")
     for resource in descriptor["resources"]:
         path = exported / resource["path"]
