@@ -468,6 +468,26 @@ def test_an_end_before_a_year_began_excludes_it_and_a_mid_year_start_includes_it
 
 
 @pytest.mark.django_db
+def test_a_pair_counts_from_its_entry_into_force_when_that_precedes_the_signature(reference_data):
+    # As documented: from the first year an agreement was signed or took effect,
+    # whichever came first (v1 started at the signature whenever one was recorded).
+    agreement = make_agreement(
+        "applied-first", ["JPN", "IND"], [("entry_into_force", "2015-06-01"), ("signature", "2016-02-01")]
+    )
+    years = dyad_years("JPN", "IND")
+    assert min(years) == 2015
+    assert (years[2015]["in_force"], years[2015]["signed"], years[2015]["signed_ids"]) == (
+        1,
+        1,
+        str(agreement.pk),
+    )
+    listed = query(
+        "SELECT year FROM dyad_year_agreement WHERE agreement_id = %s ORDER BY year", [agreement.pk]
+    )
+    assert [row["year"] for row in listed] == list(range(2015, TODAY.year + 1))
+
+
+@pytest.mark.django_db
 def test_counts_by_type_and_ids_in_ascending_order(reference_data):
     raa = make_agreement(
         "raa",
