@@ -10,7 +10,7 @@ from ..imports.resources import CitationResource
 from ..models import CITATION_TARGET_PATHS, CITATION_TARGET_RELATED, Citation
 from .autocomplete import KnownObjectsInlineMixin
 from .display import admin_link
-from .filters import CitationTargetFilter
+from .filters import CitationTargetFilter, DistinctValuesFilter
 from .import_export import ImportExportAdminMixin
 from .paginators import LargeTableAdmin
 from .workflow import FactAdmin, HistoryAdmin
@@ -63,7 +63,13 @@ class ExerciseParticipantCitationInline(CitationInline):
 class CitationAdmin(LargeTableAdmin, ImportExportAdminMixin, FactAdmin, HistoryAdmin):
     resource_classes = [CitationResource]
     list_display = ("id", "source_link", "stance", "claim", "target_kind", "target_link")
-    list_filter = ("stance", "claim", CitationTargetFilter, "source__kind", "source__language")
+    list_filter = (
+        "stance",
+        "claim",
+        CitationTargetFilter,
+        "source__kind",
+        ("source__language", DistinctValuesFilter),
+    )
     search_fields = ("source__slug", "source__title", "source__publisher", "note", "quote")
     autocomplete_fields = (
         "source",

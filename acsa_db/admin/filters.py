@@ -1,6 +1,7 @@
-"""Changelist filters curators use: by party country, by year, by citation coverage."""
+"""Changelist filters curators use: by party country, by year, by citation coverage, by value."""
 
 from django.contrib import admin
+from django.db import connections, router
 from django.db.models import Exists, Max, Min, OuterRef
 
 from ..coverage import (
@@ -152,3 +153,45 @@ class ContradictingCitationsFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return without_contradicting_citations(queryset)
         return queryset
+
+
+def distinct_values(model, column):
+    """The distinct non-null values of ``model.column``, ascending, then None if a row has none.
+
+    Walks the column's index from each value to the next (a "loose index
+    scan", one index lookup per distinct value) instead of ``SELECT
+    DISTINCT``, which reads the whole table: the few languages of 200,000
+    sources cost a few lookups. Both databases run the recursive query; it
+    needs an index on the column to be cheap.
+    """
+    table = model._meta.db_table
+    connection = connections[router.db_for_read(model)]
+    quote = connection.ops.quote_name
+    table, column = quote(table), quote(column)
+    sql = (
+        f"WITH RECURSIVE found(value) AS ("
+        f" SELECT MIN({column}) FROM {table}"
+        f" UNION ALL"
+        f" SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > found.value)"
+        f" FROM found WHERE found.value IS NOT NULL"
+        f") SELECT value FROM found WHERE value IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        values = [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT 1 FROM {table} WHERE {column} IS NULL LIMIT 1")
+        if cursor.fetchone():
+            values.append(None)
+    return values
+
+
+class DistinctValuesFilter(admin.AllValuesFieldListFilter):
+    """Django's filter by every value present, with the values read by ``distinct_values``.
+
+    Like the stock filter for a field of another model (``source__language``
+    on citations), it lists the values of that model's whole table.
+    """
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.lookup_choices = distinct_values(field.model, field.column)

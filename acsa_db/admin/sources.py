@@ -11,6 +11,7 @@ from ..models.agreements import count_subquery
 from ..search import admin_search_results
 from ..source_links import sources_with_same_url
 from .display import partial_date
+from .filters import DistinctValuesFilter
 from .forms import SourceForm
 from .import_export import ImportExportAdminMixin
 from .paginators import LargeTableAdmin
@@ -37,7 +38,7 @@ class SourceAdmin(LargeTableAdmin, ImportExportAdminMixin, ConcurrentEditAdmin, 
         "archive_url",
     )
     list_editable = ("archive_url",)
-    list_filter = ("kind", "language", "url_status_code")
+    list_filter = ("kind", ("language", DistinctValuesFilter), ("url_status_code", DistinctValuesFilter))
     search_fields = ("slug", "title", "publisher", "authors", "url", "notes")
     autocomplete_fields = ("publisher_country", "relays")
     prepopulated_fields = {"slug": ("title",)}

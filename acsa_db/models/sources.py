@@ -131,8 +131,13 @@ class Source(VersionedRecord):
     class Meta:
         db_table = "source"
         ordering = ["slug"]
-        # Sorting the admin's list by publication date reads this index, not the whole table.
-        indexes = [models.Index(fields=["published"], name="source_published")]
+        # Sorting the admin's list by publication date reads this index, not the whole table;
+        # the language and link-status filters list their values from theirs (DistinctValuesFilter).
+        indexes = [
+            models.Index(fields=["published"], name="source_published"),
+            models.Index(fields=["language"], name="source_language"),
+            models.Index(fields=["url_status_code"], name="source_url_status_code"),
+        ]
         constraints = [
             choice_constraint("kind", SourceKind, "source"),
             *partial_date_constraints("published", "source"),
