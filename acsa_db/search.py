@@ -6,8 +6,11 @@ document made of its prose columns (migration 0004): ``to_tsvector('simple',
 drops stop words, which suits titles in English, Japanese, German or French
 alike; words match by prefix, so "reciproc" finds "reciprocal". The admin's
 search box uses it for those columns and keeps ``icontains`` for the others
-(URLs, the parties' country names). SQLite has no such index: there the admin
-keeps Django's own ``icontains`` search over every search field.
+(URLs, the parties' country names). A citation is found by its source's
+document (``source__title`` and the like) and by its note and quote, which
+have trigram indexes for ``icontains`` (migration 0008). SQLite has no such
+index: there the admin keeps Django's own ``icontains`` search over every
+search field.
 
 A query uses the index only if its expression is the index's expression: both
 come from ``SearchDocument.vector()``, and a test reads the query plan.
@@ -20,6 +23,7 @@ from operator import and_, or_
 
 from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections
 from django.db.models import Q
 from django.utils.text import smart_split, unescape_string_literal
@@ -67,6 +71,36 @@ def uses_full_text(queryset):
     return queryset.model._meta.db_table in DOCUMENTS and connections[queryset.db].vendor == "postgresql"
 
 
+def _documents_searched(model, search_fields):
+    """The full-text documents that cover some of ``search_fields``, and the fields left over.
+
+    Returns ``({relation: document}, other_fields)``: relation "" is the
+    model's own document; "source" is the document of the source a citation
+    cites, which covers ``source__title`` and the like.
+    """
+    documents = {}
+    if model._meta.db_table in DOCUMENTS:
+        documents[""] = DOCUMENTS[model._meta.db_table]
+    other_fields = []
+    for name in search_fields:
+        relation, _, field = name.rpartition("__")
+        if relation and relation not in documents and "__" not in relation:
+            try:
+                related = model._meta.get_field(relation)
+            except FieldDoesNotExist:
+                related = None
+            if (
+                related is not None
+                and related.many_to_one
+                and related.related_model._meta.db_table in DOCUMENTS
+            ):
+                documents[relation] = DOCUMENTS[related.related_model._meta.db_table]
+        if relation in documents and field in documents[relation].fields:
+            continue
+        other_fields.append(name)
+    return documents, other_fields
+
+
 def search(queryset, text):
     """The rows of a source, agreement or exercise queryset whose document matches every word of ``text``.
 
@@ -89,13 +123,13 @@ def admin_search_results(model_admin, request, queryset, search_term, default_se
     fields still match with ``icontains``. ``default_search`` is the admin's
     own ``get_search_results``, used unchanged on SQLite.
     """
-    if not search_term.strip() or not uses_full_text(queryset):
+    if not search_term.strip() or connections[queryset.db].vendor != "postgresql":
         return default_search(request, queryset, search_term)
-    document = DOCUMENTS[queryset.model._meta.db_table]
     model = queryset.model
     search_fields = list(model_admin.get_search_fields(request))
-    other_fields = [name for name in search_fields if name not in document.fields]
-    matching_documents = model._default_manager.alias(search_document=document.vector())
+    documents, other_fields = _documents_searched(model, search_fields)
+    if not documents:
+        return default_search(request, queryset, search_term)
     conditions = []
     for bit in smart_split(search_term):
         if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
@@ -109,13 +143,26 @@ def admin_search_results(model_admin, request, queryset, search_term, default_se
             # the GIN index): an OR across a join to the parties' countries would make the
             # database compute every agreement's document for every party, and need a
             # DISTINCT over the result (seconds at 100,000 agreements).
-            alternatives = [Q(pk__in=matching_documents.filter(search_document=query).values("pk"))]
+            alternatives = [
+                _matches_document(model, relation, document, query)
+                for relation, document in documents.items()
+            ]
             alternatives += [_contains(model, name, bit) for name in other_fields]
         conditions.append(reduce(or_, alternatives))
     if not conditions:
         return queryset, False
     # No condition joins the listed table to another: no row can appear twice.
     return queryset.filter(reduce(and_, conditions)), False
+
+
+def _matches_document(model, relation, document, query):
+    """The rows whose own document (relation "") or related row's document matches ``query``, as a set of ids."""
+    if not relation:
+        matching = model._default_manager.alias(search_document=document.vector())
+        return Q(pk__in=matching.filter(search_document=query).values("pk"))
+    related_model = model._meta.get_field(relation).related_model
+    matching = related_model._default_manager.alias(search_document=document.vector())
+    return Q(**{f"{relation}__in": matching.filter(search_document=query).values("pk")})
 
 
 def _contains(model, name, text):

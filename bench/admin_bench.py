@@ -234,6 +234,7 @@ STOCK_SEARCHES = [
     ("agreement changelist", "searched: reciprocal", "agreement", "reciprocal"),
     ("exercise changelist", "searched: pacific shield", "exercise", "pacific shield"),
     ("source changelist", "searched: logistics", "source", "logistics"),
+    ("citation changelist", "searched: logistics", "citation", "logistics"),
 ]
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from acsa_db.models import Agreement, AgreementType, Exercise, Source
+from acsa_db.models import Agreement, AgreementType, Citation, Exercise, Source
 from acsa_db.search import DOCUMENTS, search
 
 on_postgresql = pytest.mark.skipif(
@@ -155,3 +155,49 @@ def test_the_search_query_is_served_by_the_gin_index(records, model):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert DOCUMENTS[model._meta.db_table].index_name in plan, plan
+
+
+@pytest.fixture
+def citations(records):
+    by_wire = Citation.objects.create(
+        source=records["wire"],
+        agreement=records["raa"],
+        claim=Citation.Claim.EXISTENCE,
+        quote="the two governments signed the agreement in Tokyo",
+        note="Date from the dateline; page two names the ministers.",
+    )
+    by_release = Citation.objects.create(
+        source=records["release"], agreement=records["acsa"], claim=Citation.Claim.EXISTENCE
+    )
+    return {"wire": by_wire, "release": by_release}
+
+
+def citation_search(client, term):
+    response = client.get(reverse("admin:acsa_db_citation_changelist"), {"q": term})
+    assert response.status_code == 200
+    return {citation.pk for citation in response.context["cl"].result_list}
+
+
+@pytest.mark.django_db
+def test_the_citation_search_finds_citations_by_their_source_and_by_their_own_words(staff_client, citations):
+    wire, release = citations["wire"].pk, citations["release"].pk
+    assert citation_search(staff_client, "kyodo") == {wire}  # the source's publisher
+    assert citation_search(staff_client, "Ministry of Foreign Affairs") == {release}  # the source's title
+    assert citation_search(staff_client, "dateline") == {wire}  # the note
+    assert citation_search(staff_client, "Tokyo") == {wire}  # the quote
+    assert citation_search(staff_client, "kyodo tokyo") == {wire}  # every word, each anywhere
+    assert citation_search(staff_client, "kyodo ministry") == set()
+    assert citation_search(staff_client, "nothing-like-this") == set()
+
+
+@pytest.mark.django_db
+@on_postgresql
+@pytest.mark.parametrize("column", ["note", "quote"])
+def test_the_citation_substring_search_is_served_by_a_trigram_index(citations, column):
+    queryset = Citation.objects.order_by().filter(**{f"{column}__icontains": "dateline"})
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert f"citation_{column}_trigram" in plan, plan

@@ -8,6 +8,7 @@ from django.urls import path
 from ..coverage import coverage_report, fact_label, record_of
 from ..imports.resources import CitationResource
 from ..models import CITATION_TARGET_PATHS, CITATION_TARGET_RELATED, Citation
+from ..search import admin_search_results
 from .autocomplete import KnownObjectsInlineMixin
 from .display import admin_link
 from .filters import CitationTargetFilter, DistinctValuesFilter
@@ -71,6 +72,7 @@ class CitationAdmin(LargeTableAdmin, ImportExportAdminMixin, FactAdmin, HistoryA
         ("source__language", DistinctValuesFilter),
     )
     search_fields = ("source__slug", "source__title", "source__publisher", "note", "quote")
+
     autocomplete_fields = (
         "source",
         "agreement",
@@ -95,6 +97,11 @@ class CitationAdmin(LargeTableAdmin, ImportExportAdminMixin, FactAdmin, HistoryA
             },
         ),
     )
+
+    def get_search_results(self, request, queryset, search_term):
+        # On PostgreSQL the source's full-text document and trigram indexes on note and quote
+        # (acsa_db/search.py); Django's icontains on SQLite.
+        return admin_search_results(self, request, queryset, search_term, super().get_search_results)
 
     def records_of(self, citation):
         return [record_of(citation.target)] if citation.target is not None else []
