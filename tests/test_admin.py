@@ -132,6 +132,14 @@ def test_party_filter_finds_by_country_key(staff_client, agreement):
     assert list(response.context["cl"].result_list) == [agreement]
     response = staff_client.get(reverse("admin:acsa_db_agreement_changelist"), {"party": "USA"})
     assert list(response.context["cl"].result_list) == []
+    response = staff_client.get(reverse("admin:acsa_db_agreement_changelist"), {"party": "deu"})
+    assert list(response.context["cl"].result_list) == [agreement]
+
+
+def test_a_year_with_no_signature_lists_nothing(staff_client, agreement):
+    response = staff_client.get(reverse("admin:acsa_db_agreement_changelist"), {"signed": "1901"})
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == []
 
 
 def test_changelist_shows_citation_count(staff_client, one_of_each):

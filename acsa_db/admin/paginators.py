@@ -19,6 +19,7 @@ redirect rather than an error.
 import json
 
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -27,7 +28,10 @@ from django.utils.functional import cached_property
 
 def planner_estimate(queryset):
     """The number of rows PostgreSQL's planner expects ``queryset`` to return (one EXPLAIN, no scan)."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter known to match nothing (``pk__in=[]``, ``none()``): no query
+        return 0
     with connections[queryset.db].cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         plan = cursor.fetchone()[0]
