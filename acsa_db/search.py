@@ -8,7 +8,7 @@ alike; words match by prefix, so "reciproc" finds "reciprocal". The admin's
 search box uses it for those columns and keeps ``icontains`` for the others
 (URLs, the parties' country names). A citation is found by its source's
 document (``source__title`` and the like) and by its note and quote, which
-have trigram indexes for ``icontains`` (migration 0008). SQLite has no such
+have trigram indexes for ``icontains`` (migration 0008), as has a source's URL. SQLite has no such
 index: there the admin keeps Django's own ``icontains`` search over every
 search field.
 
@@ -140,6 +140,16 @@ def admin_search_results(model_admin, request, queryset, search_term, default_se
         document = documents[""]
         matching = queryset.alias(search_document=document.vector())
         return matching.filter(search_document=prefix_query(" ".join(bits))), False
+    # Where the other fields are the table's own columns (a source's URL), each word is one
+    # condition on the row: the document's GIN index and the column's trigram index answer
+    # it together (a bitmap OR). Through a to-many relation (an agreement's parties'
+    # countries) the alternatives stay sets of ids: OR-ed with an IN, the document would be
+    # computed for every row.
+    direct = set(documents) == {""} and not any(
+        lookup_spawns_duplicates(model._meta, name) for name in other_fields
+    )
+    if direct:
+        queryset = queryset.alias(search_document=documents[""].vector())
     conditions = []
     for bit in bits:
         query = prefix_query(bit)
@@ -152,7 +162,7 @@ def admin_search_results(model_admin, request, queryset, search_term, default_se
             # database compute every agreement's document for every party, and need a
             # DISTINCT over the result (seconds at 100,000 agreements).
             alternatives = [
-                _matches_document(model, relation, document, query)
+                Q(search_document=query) if direct else _matches_document(model, relation, document, query)
                 for relation, document in documents.items()
             ]
             alternatives += [_contains(model, name, bit) for name in other_fields]

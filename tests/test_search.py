@@ -192,12 +192,12 @@ def test_the_citation_search_finds_citations_by_their_source_and_by_their_own_wo
 
 @pytest.mark.django_db
 @on_postgresql
-@pytest.mark.parametrize("column", ["note", "quote"])
-def test_the_citation_substring_search_is_served_by_a_trigram_index(citations, column):
-    queryset = Citation.objects.order_by().filter(**{f"{column}__icontains": "dateline"})
+@pytest.mark.parametrize("model, column", [(Citation, "note"), (Citation, "quote"), (Source, "url")])
+def test_substring_search_fields_are_served_by_a_trigram_index(citations, model, column):
+    queryset = model.objects.order_by().filter(**{f"{column}__icontains": "dateline"})
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert f"citation_{column}_trigram" in plan, plan
+    assert f"{model._meta.db_table}_{column}_trigram" in plan, plan
