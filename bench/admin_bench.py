@@ -2,7 +2,7 @@
 
 Run from the root of a clone (after ``bin/setup``), with PostgreSQL reachable::
 
-    .venv/bin/python bench/admin_bench.py            # about an hour the first time
+    .venv/bin/python bench/admin_bench.py            # about 30 minutes the first time
     .venv/bin/python bench/admin_bench.py --regenerate --repeat 15
 
 It creates (or reuses) two databases, ``acsa_bench_small`` (1,000 agreements)
