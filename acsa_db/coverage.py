@@ -45,9 +45,6 @@ class FactTable:
     def is_cited(self):
         return Exists(self.citations(SUPPORTS))
 
-    def is_contradicted(self):
-        return Exists(self.citations(CONTRADICTS))
-
     def rows(self):
         related = [self.record_field] if self.record_field else []
         if self.model in (AgreementParty, ExerciseParticipant):

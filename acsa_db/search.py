@@ -8,9 +8,9 @@ alike; words match by prefix, so "reciproc" finds "reciprocal". The admin's
 search box uses it for those columns and keeps ``icontains`` for the others
 (URLs, the parties' country names). A citation is found by its source's
 document (``source__title`` and the like) and by its note and quote, which
-have trigram indexes for ``icontains`` (migration 0008), as has a source's URL. SQLite has no such
-index: there the admin keeps Django's own ``icontains`` search over every
-search field.
+have trigram indexes for ``icontains`` (migration 0008), as has a source's
+URL. SQLite has no such index: there the admin keeps Django's own
+``icontains`` search over every search field.
 
 A query uses the index only if its expression is the index's expression: both
 come from ``SearchDocument.vector()``, and a test reads the query plan.
@@ -65,10 +65,6 @@ def prefix_query(text):
     if not words:
         return None
     return SearchQuery(" & ".join(f"{word}:*" for word in words), config=CONFIG, search_type="raw")
-
-
-def uses_full_text(queryset):
-    return queryset.model._meta.db_table in DOCUMENTS and connections[queryset.db].vendor == "postgresql"
 
 
 def _documents_searched(model, search_fields):
@@ -134,15 +130,10 @@ def admin_search_results(model_admin, request, queryset, search_term, default_se
         unescape_string_literal(bit) if bit.startswith(('"', "'")) and bit[0] == bit[-1] else bit
         for bit in smart_split(search_term)
     ]
-    if set(documents) == {""} and not other_fields and all(prefix_query(bit) for bit in bits):
-        # Every search field is in the table's own document (exercises): all the words in one
-        # query, which the GIN index answers at once, rather than one set of ids per word.
-        document = documents[""]
-        matching = queryset.alias(search_document=document.vector())
-        return matching.filter(search_document=prefix_query(" ".join(bits))), False
-    # Where the other fields are the table's own columns (a source's URL), each word is one
-    # condition on the row: the document's GIN index and the column's trigram index answer
-    # it together (a bitmap OR). Through a to-many relation (an agreement's parties'
+    # Where the other fields are the table's own columns (a source's URL) or there are none
+    # (exercises), each word is one condition on the row: the document's GIN index and the
+    # column's trigram index answer it together (a bitmap OR), and the words' conditions
+    # together (a bitmap AND). Through a to-many relation (an agreement's parties'
     # countries) the alternatives stay sets of ids: OR-ed with an IN, the document would be
     # computed for every row.
     direct = set(documents) == {""} and not any(
