@@ -50,20 +50,35 @@ class EstimatedCountPaginator(Paginator):
     count_is_estimate = False
 
     @cached_property
+    def first_ids(self):
+        """The ids of the list's first ``exact_limit + 1`` rows, in its order.
+
+        One query serves as the exact count of a short list and as the ids of
+        the first pages: the filters (a search, the agreements behind the
+        contradicting citations) are worked out once for both.
+        """
+        return list(self.object_list.values_list("pk", flat=True)[: self.exact_limit + 1])
+
+    @cached_property
     def count(self):
         queryset = self.object_list
         if not isinstance(queryset, QuerySet) or connections[queryset.db].vendor != "postgresql":
             return super().count
-        # Only the primary keys: the changelist's annotations (citation counts, dates)
-        # would otherwise be computed for every row counted.
-        rows = queryset.order_by().values("pk")
-        known = rows[: self.exact_limit + 1].count()
-        # Both queries always run, so that a page costs the same number of queries at any size.
-        estimate = planner_estimate(rows)
+        known = len(self.first_ids)
+        # Both queries always run, so that a page costs the same number of queries at any
+        # size. Only the primary keys are estimated: the changelist's annotations (citation
+        # counts, dates) would otherwise be planned for every row.
+        estimate = planner_estimate(queryset.order_by().values("pk"))
         if known <= self.exact_limit:
             return known
         self.count_is_estimate = True
         return max(estimate, known)
+
+    def ids(self, bottom, top):
+        """The ids of rows ``bottom`` to ``top`` of the list, in its order."""
+        if top <= len(self.first_ids) or len(self.first_ids) <= self.exact_limit:
+            return self.first_ids[bottom:top]
+        return list(self.object_list.values_list("pk", flat=True)[bottom:top])
 
     def page(self, number):
         """The page's rows: their ids first, by a lean query, then the rows with their annotations.
@@ -87,29 +102,40 @@ class EstimatedCountPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(rows_by_ids_first(queryset, bottom, top), number, self)
+        self.page_ids = self.ids(bottom, top)
+        return self._get_page(rows_with_ids(queryset, self.page_ids), number, self)
 
 
-def rows_by_ids_first(queryset, bottom=None, top=None):
-    """``queryset[bottom:top]`` read in two queries: the ids in order, then those rows."""
-    ids = list(queryset.values_list("pk", flat=True)[bottom:top])
+def rows_with_ids(queryset, ids):
+    """The rows of ``queryset`` whose primary key is in ``ids``, in the queryset's order."""
     # An empty list asks too (an empty id list would skip the query): a list costs the
     # same number of queries whether or not it has rows.
     return queryset.filter(pk__in=ids) if ids else queryset.filter(pk__in=queryset.values("pk")[:0])
 
 
 class LargeTableChangeList(ChangeList):
-    """A changelist that reads its rows ids first on a single page or "Show all" too.
+    """A changelist that reads its rows by their ids, on a single page or "Show all" too.
 
-    Django reads a list that fits on one page (or is shown whole) without the
-    paginator; going through the same two queries keeps the plan lean and the
-    number of queries the same whether the list spans one page or many.
+    The paginator finds the ids of the page's rows; the rows are then read by
+    those ids from the admin's queryset before filters and search (with its
+    annotations, joins and order), since the ids already passed them: a
+    costly filter (the agreements behind the contradicting citations, a
+    year's signatures, a full-text match) is not worked out a second time. A
+    list that fits on one page, or is shown whole, goes through the same
+    queries, so the number of queries is the same whether it spans one page
+    or many.
     """
 
     def get_results(self, request):
         super().get_results(request)
+        if not isinstance(self.paginator, EstimatedCountPaginator):  # an admin that set its own
+            return
         if (self.show_all and self.can_show_all) or not self.multi_page:
-            self.result_list = rows_by_ids_first(self.queryset)
+            ids = self.paginator.ids(0, self.result_count)
+        else:
+            ids = self.paginator.page_ids
+        unfiltered = self.apply_select_related(self.root_queryset).order_by(*self.queryset.query.order_by)
+        self.result_list = rows_with_ids(unfiltered, ids)
 
 
 class LargeTableAdmin:
