@@ -86,24 +86,22 @@ class TableCoverage:
 
 def table_coverage(table, limit=200):
     """Counts for one table, and its first ``limit`` uncited facts."""
-    from django.db.models import Count
-
     # Counted from the citations, not fact by fact: the distinct facts among the citations
-    # that point at this table (its foreign-key index lists them), instead of an EXISTS
-    # probe for every fact (exercise participants at 1,000,000 citations: 0.08 s, not 0.5 s).
+    # of each stance that point at this table, which the (target, stance) index lists in
+    # order (no sort, no citation row read), instead of an EXISTS probe for every fact.
     fact_id = f"{table.citation_field}_id"
-    counts = (
-        Citation.objects.filter(**{f"{fact_id}__isnull": False})
-        .order_by()
-        .aggregate(
-            cited=Count(fact_id, distinct=True, filter=Q(stance=SUPPORTS)),
-            contradicted=Count(fact_id, distinct=True, filter=Q(stance=CONTRADICTS)),
-        )
-    )
+    citing = Citation.objects.filter(**{f"{fact_id}__isnull": False}).order_by().values(fact_id).distinct()
+    cited = citing.filter(stance=SUPPORTS).count()
+    contradicted = citing.filter(stance=CONTRADICTS).count()
     total = table.model.objects.count()
-    uncited_rows = list(table.rows().filter(~table.is_cited()).order_by("pk")[:limit])
+    # The ids first, by a subquery that reads only the indexes (the table's primary key and the
+    # citations' target index); the rows, with what names them, for those ids only. Where
+    # nearly every fact is cited the walk covers the whole table, and reading each row on the
+    # way would cost the table's pages as well.
+    uncited_ids = table.model.objects.filter(~table.is_cited()).order_by("pk").values("pk")[:limit]
+    uncited_rows = list(table.rows().filter(pk__in=uncited_ids).order_by("pk"))
     _name_agreements(uncited_rows)
-    return TableCoverage(table, total, counts["cited"], counts["contradicted"], uncited_rows)
+    return TableCoverage(table, total, cited, contradicted, uncited_rows)
 
 
 def _name_agreements(facts):

@@ -2,9 +2,12 @@
 
 import html
 
+import pytest
+from django.db import connection
 from django.urls import reverse
 
 from acsa_db.coverage import (
+    FACT_TABLES,
     coverage_report,
     uncited_facts,
     with_contradicting_citations,
@@ -23,6 +26,42 @@ def test_report_counts_per_table(cited_agreement, exercise, source):
     assert (report["exercise"].total, report["exercise"].cited, report["exercise"].contradicted) == (1, 0, 1)
     assert (report["exercise_participant"].cited, report["exercise_participant"].uncited) == (1, 1)
     assert [str(p.party) for p in report["exercise_participant"].uncited_rows] == ["Germany"]
+
+
+def test_a_fact_cited_twice_counts_once_and_the_uncited_list_keeps_its_limit(exercise, source):
+    first, second = exercise.participants.order_by("pk")
+
+    def participants_row(limit):
+        return next(row for row in coverage_report(limit) if row.table.table == "exercise_participant")
+
+    assert participants_row(limit=1).uncited_rows == [first]  # both uncited, one listed
+    Citation.objects.create(source=source, exercise_participant=first, claim="participation")
+    Citation.objects.create(source=source, exercise_participant=first, claim="forces")
+    Citation.objects.create(source=source, exercise_participant=first, claim="date", stance="contradicts")
+    row = participants_row(limit=1)
+    assert (row.total, row.cited, row.contradicted) == (2, 1, 1)
+    assert row.uncited_rows == [second]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
+@pytest.mark.django_db
+@pytest.mark.parametrize("table", FACT_TABLES, ids=lambda table: table.table)
+def test_the_cited_count_reads_only_the_target_and_stance_index(table):
+    [index] = [
+        index.name for index in Citation._meta.indexes if index.fields == [table.citation_field, "stance"]
+    ]
+    fact_id = f"{table.citation_field}_id"
+    citing = Citation.objects.filter(**{f"{fact_id}__isnull": False}, stance="supports")
+    sql, params = citing.order_by().values(fact_id).distinct().query.sql_with_params()
+    with connection.cursor() as cursor:
+        # On an empty table every plan costs about the same: leave the planner only index-only
+        # scans, which it can use only with an index that holds both columns.
+        for scan in ("seqscan", "indexscan", "bitmapscan"):
+            cursor.execute(f"SET LOCAL enable_{scan} = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert f"Index Only Scan using {index} on citation" in plan, plan
+    assert "Sort" not in plan, plan  # the index gives the facts in order: no sort for DISTINCT
 
 
 def test_coverage_page_links_each_uncited_fact_to_where_it_is_fixed(client, agreement, viewer):
