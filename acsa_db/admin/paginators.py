@@ -4,8 +4,9 @@ Django's changelist counts every matching row (``SELECT COUNT(*)``) to number
 its pages, and counts the whole table a second time for "N results (M
 total)". On a table of a million citations each count reads the whole table
 or index, so a page that shows 100 rows takes time in proportion to the
-table. ``EstimatedCountPaginator`` counts at most ``exact_limit + 1`` rows
-instead; when there are more, it takes PostgreSQL's planner estimate for the
+table. ``EstimatedCountPaginator`` reads the ids of at most ``exact_limit +
+1`` rows instead, in the list's order (they are the first pages' ids as
+well); when there are more, it takes PostgreSQL's planner estimate for the
 query (``EXPLAIN``), which costs the same whatever the size, and the page says
 "about". On SQLite (small, local databases) the count stays exact.
 
