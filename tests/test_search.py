@@ -3,10 +3,11 @@
 import datetime
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 from django.urls import reverse
 
-from acsa_db.models import Agreement, AgreementType, Citation, Exercise, Source
+from acsa_db.models import Agreement, AgreementParty, AgreementType, Citation, Exercise, Source
 from acsa_db.search import DOCUMENTS, search
 
 on_postgresql = pytest.mark.skipif(
@@ -155,6 +156,56 @@ def test_the_search_query_is_served_by_the_gin_index(records, model):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert DOCUMENTS[model._meta.db_table].index_name in plan, plan
+
+
+@pytest.fixture
+def logistics(records, germany):
+    """An agreement whose text does not name its party: only the party's country does."""
+    logistics = Agreement.objects.create(
+        slug="logistics-2020",
+        title="Logistics arrangement",
+        short_title="Logistics arrangement",
+        type=records["acsa"].type,
+    )
+    AgreementParty.objects.create(agreement=logistics, country=germany)
+    return logistics
+
+
+@pytest.mark.django_db
+def test_one_word_may_name_a_party_country_and_another_the_agreement_text(staff_client, logistics):
+    assert admin_search(staff_client, Agreement, "germany logistics") == {"logistics-2020"}
+    assert admin_search(staff_client, Agreement, "logistics DEU") == {"logistics-2020"}
+    assert admin_search(staff_client, Agreement, "germany") == {"logistics-2020", "acsa-jpn-deu-2024"}
+    assert admin_search(staff_client, Agreement, "germany visiting") == set()
+
+
+@pytest.mark.django_db
+@on_postgresql
+def test_an_agreement_search_is_answered_by_indexes_alone(rf, admin_user, logistics):
+    """A word's alternatives come from indexes, combined as bitmaps.
+
+    The text through the GIN index, the parties' countries as an array of ids
+    through the primary key. An ``id IN (SELECT ...)`` alternative could only be
+    checked row by row, walking the whole list in its order.
+    """
+    model_admin = admin.site._registry[Agreement]
+    request = rf.get("/")
+    request.user = admin_user
+    queryset, _ = model_admin.get_search_results(
+        request, Agreement.objects.order_by("slug"), "germany logistics"
+    )
+    sql, params = queryset.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        # Only bitmap scans allowed: a condition that no index can answer leaves a sequential scan.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    scan_of_agreement = [line for line in plan.splitlines() if " on agreement " in line]
+    assert scan_of_agreement and all("Bitmap Heap Scan" in line for line in scan_of_agreement), plan
+    assert "BitmapOr" in plan, plan
+    assert "agreement_search" in plan and "agreement_pkey" in plan, plan
+    assert "SubPlan" not in plan, plan
 
 
 @pytest.fixture
