@@ -98,9 +98,13 @@ def table_coverage(table, limit=200):
     # citations' target index); the rows, with what names them, for those ids only. Where
     # nearly every fact is cited the walk covers the whole table, and reading each row on the
     # way would cost the table's pages as well.
-    uncited_ids = table.model.objects.filter(~table.is_cited()).order_by("pk").values("pk")[:limit]
-    uncited_rows = list(table.rows().filter(pk__in=uncited_ids).order_by("pk"))
-    _name_agreements(uncited_rows)
+    # Where the counts show every fact cited, there is nothing to look for: the walk would check
+    # every fact of the table to find none.
+    uncited_rows = []
+    if cited < total:
+        uncited_ids = table.model.objects.filter(~table.is_cited()).order_by("pk").values("pk")[:limit]
+        uncited_rows = list(table.rows().filter(pk__in=uncited_ids).order_by("pk"))
+        _name_agreements(uncited_rows)
     return TableCoverage(table, total, cited, contradicted, uncited_rows)
 
 

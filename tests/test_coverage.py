@@ -4,11 +4,13 @@ import html
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from acsa_db.coverage import (
     FACT_TABLES,
     coverage_report,
+    table_coverage,
     uncited_facts,
     with_contradicting_citations,
     with_uncited_facts,
@@ -41,6 +43,20 @@ def test_a_fact_cited_twice_counts_once_and_the_uncited_list_keeps_its_limit(exe
     row = participants_row(limit=1)
     assert (row.total, row.cited, row.contradicted) == (2, 1, 1)
     assert row.uncited_rows == [second]
+
+
+def test_a_table_whose_every_fact_is_cited_is_not_searched_for_uncited_ones(exercise, source):
+    participants = next(table for table in FACT_TABLES if table.table == "exercise_participant")
+    first, second = exercise.participants.order_by("pk")
+    Citation.objects.create(source=source, exercise_participant=first, claim="participation")
+    with CaptureQueriesContext(connection) as one_uncited:
+        assert table_coverage(participants).uncited_rows == [second]
+    Citation.objects.create(source=source, exercise_participant=second, claim="participation")
+    with CaptureQueriesContext(connection) as none_uncited:
+        row = table_coverage(participants)
+    assert (row.total, row.cited, row.uncited_rows) == (2, 2, [])
+    # The counts already say so: the query that would check every fact for a citation is skipped.
+    assert len(none_uncited) == len(one_uncited) - 1
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
