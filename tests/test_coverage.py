@@ -7,11 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from acsa_db import coverage
 from acsa_db.coverage import (
     FACT_TABLES,
     coverage_report,
     table_coverage,
     uncited_facts,
+    wilson_interval,
     with_contradicting_citations,
     with_uncited_facts,
 )
@@ -57,6 +59,108 @@ def test_a_table_whose_every_fact_is_cited_is_not_searched_for_uncited_ones(exer
     assert (row.total, row.cited, row.uncited_rows) == (2, 2, [])
     # The counts already say so: the query that would check every fact for a citation is skipped.
     assert len(none_uncited) == len(one_uncited) - 1
+
+
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL estimates")
+
+
+@pytest.fixture
+def drills(db, source, monkeypatch):
+    """240 exercises, every fourth uncited, one contradicted; "large" above 100 facts, sampled by 80."""
+    monkeypatch.setattr(coverage, "EXACT_UP_TO", 100)
+    monkeypatch.setattr(coverage, "SAMPLE_SIZE", 80)
+    monkeypatch.setattr(coverage, "NEWEST_FACTS", 50)
+    drills = Exercise.objects.bulk_create(
+        Exercise(slug=f"drill-{n:03}", name=f"Drill {n}") for n in range(240)
+    )
+    Citation.objects.bulk_create(
+        Citation(source=source, exercise=drill, claim="existence") for n, drill in enumerate(drills) if n % 4
+    )
+    Citation.objects.create(source=source, exercise=drills[1], claim="date", stance="contradicts")
+    return drills
+
+
+def exercise_row(**options):
+    return next(row for row in coverage_report(**options) if row.table.table == "exercise")
+
+
+@on_postgresql
+def test_a_large_table_is_estimated_from_a_sample_and_says_how_sure(drills):
+    row = exercise_row()
+    assert row.estimated and row.sampled == 80
+    assert row.total == 240  # the ids have no gaps: every draw finds a fact
+    low, high = row.cited_interval
+    assert low < 0.75 < high  # 180 of 240 cited
+    assert abs(row.cited - 180) <= 240 * (high - low)
+    assert row.contradicted == 1  # counted exactly, whatever the size
+    assert row.newest_searched == 50
+    # The uncited facts listed are the first among the newest 50: ids past the 190th exercise.
+    newest_uncited = [drill for n, drill in enumerate(drills) if n % 4 == 0 and n >= 190]
+    assert row.uncited_rows == newest_uncited
+    # The same draw on every visit: the figures move only with the data.
+    again = exercise_row()
+    assert (again.total, again.cited, again.cited_interval) == (row.total, row.cited, row.cited_interval)
+
+
+@on_postgresql
+def test_the_sample_and_the_newest_facts_are_checked_one_index_probe_each(drills):
+    with CaptureQueriesContext(connection) as queries:
+        exercise_row()
+    probing = [query["sql"] for query in queries if "\"stance\" = 'supports'" in query["sql"]]
+    probing = [sql for sql in probing if 'FROM "exercise"' in sql]
+    assert len(probing) == 2, probing  # the sample's counts, the newest facts' walk
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for sql in probing:
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            # Not joined with the citations (a merge or hash join reads the whole index): a
+            # subplan run per fact, reading the (target, stance) index alone.
+            assert "Join" not in plan and "SubPlan" in plan, plan
+            assert "Index Only Scan using citation_exercise_stance" in plan, plan
+
+
+@on_postgresql
+def test_exact_counts_on_request(drills):
+    row = exercise_row(exact=True)
+    assert not row.estimated
+    assert (row.total, row.cited, row.contradicted) == (240, 180, 1)
+    assert row.uncited_rows[0] == drills[0]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite counts")
+def test_sqlite_always_counts_exactly(drills):
+    row = exercise_row()
+    assert not row.estimated
+    assert (row.total, row.cited) == (240, 180)
+
+
+@on_postgresql
+def test_a_table_thinned_by_deletions_is_counted_exactly(drills):
+    Citation.objects.filter(exercise__in=drills[1:200]).delete()
+    Exercise.objects.filter(pk__in=[drill.pk for drill in drills[1:200]]).delete()
+    row = exercise_row()  # 41 facts over 240 ids: a sample would find too few
+    assert not row.estimated
+    assert (row.total, row.cited) == (41, 30)
+
+
+@on_postgresql
+def test_the_coverage_page_marks_estimates_and_links_to_exact_counts(client, viewer, drills):
+    client.force_login(viewer)
+    url = reverse("admin:acsa_db_citation_coverage")
+    page = " ".join(html.unescape(client.get(url).content.decode()).split())
+    assert 'id="coverage-estimated"' in page and "95% confidence interval" in page
+    assert "about 240" in page
+    exact = html.unescape(client.get(url, {"exact": "1"}).content.decode())
+    assert 'id="coverage-estimated"' not in exact and "about 240" not in exact
+    assert "<td>240</td><td>180</td><td>60</td><td>75%</td>" in exact
+
+
+def test_the_wilson_interval_stays_within_0_and_1_and_is_not_empty_at_either_end():
+    assert wilson_interval(0, 500)[0] == 0.0 and wilson_interval(0, 500)[1] > 0
+    assert wilson_interval(500, 500)[1] == pytest.approx(1.0) and wilson_interval(500, 500)[0] < 1
+    low, high = wilson_interval(475, 500)
+    assert round(low, 3) == 0.927 and round(high, 3) == 0.966  # 95% at 95%: from 92.7% to 96.6%
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")

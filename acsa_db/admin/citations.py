@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from ..coverage import coverage_report, fact_label, record_of
+from ..coverage import EXACT_UP_TO, SAMPLE_SIZE, coverage_report, fact_label, record_of
 from ..imports.resources import CitationResource
 from ..models import CITATION_TARGET_PATHS, CITATION_TARGET_RELATED, Citation
 from ..search import admin_search_results
@@ -120,13 +120,18 @@ class CitationAdmin(LargeTableAdmin, ImportExportAdminMixin, FactAdmin, HistoryA
         """Per fact table: how many facts are cited, and links to those that are not."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        report = coverage_report()
+        exact = request.GET.get("exact") == "1"
+        report = coverage_report(exact=exact)
         for row in report:
             row.uncited_links = [admin_link(fact, fact_label(fact)) for fact in row.uncited_rows]
         context = {
             **self.admin_site.each_context(request),
             "title": "Citation coverage",
             "report": report,
+            "estimated": any(row.estimated for row in report),
+            "exact": exact,
+            "sample_size": SAMPLE_SIZE,
+            "exact_up_to": EXACT_UP_TO,
         }
         return TemplateResponse(request, "admin/acsa_db/coverage.html", context)
 
