@@ -154,17 +154,15 @@ def _estimated_coverage(table, limit, first_id, last_id):
     draws = random.Random(table.table).sample(span, min(SAMPLE_SIZE, len(span)))
     sample = (
         table.model.objects.filter(pk__in=draws)
-        .alias(first_citation=_first_supporting_citation(table))
-        .aggregate(found=Count("pk"), cited=Count("pk", filter=Q(first_citation__isnull=False)))
+        .alias(cited_id=_cited_id(table))
+        .aggregate(found=Count("pk"), cited=Count("pk", filter=Q(cited_id__isnull=False)))
     )
     if sample["found"] < len(draws) / 2:
         return None
     total = round(len(span) * sample["found"] / len(draws))
     share = sample["cited"] / sample["found"]
-    newest = table.model.objects.filter(pk__gt=last_id - NEWEST_FACTS).alias(
-        first_citation=_first_supporting_citation(table)
-    )
-    uncited_rows = _uncited_rows(table, newest.filter(first_citation__isnull=True), limit)
+    newest = table.model.objects.filter(pk__gt=last_id - NEWEST_FACTS).alias(cited_id=_cited_id(table))
+    uncited_rows = _uncited_rows(table, newest.filter(cited_id__isnull=True), limit)
     return TableCoverage(
         table,
         total=total,
@@ -194,7 +192,7 @@ def _citing(table):
     return Citation.objects.filter(**{f"{fact_id}__isnull": False}).order_by().values(fact_id).distinct()
 
 
-def _first_supporting_citation(table):
+def _cited_id(table):
     """The fact's id if a citation supports it, else NULL: one probe of the citations' index per fact.
 
     Written as a scalar subquery, not EXISTS: PostgreSQL turns an EXISTS into a
@@ -209,13 +207,13 @@ def _first_supporting_citation(table):
     return Subquery(citations.order_by().values(fact_id)[:1])
 
 
-def _uncited_rows(table, facts, limit):
-    """The first ``limit`` facts of ``facts`` with no supporting citation, with what names them."""
+def _uncited_rows(table, uncited, limit):
+    """The first ``limit`` facts of ``uncited`` (a queryset of uncited facts), with what names them."""
     # The ids first, by a subquery that reads only the indexes (the table's primary key and the
     # citations' target index); the rows, with what names them, for those ids only. Where
     # nearly every fact is cited the walk covers the whole table, and reading each row on the
     # way would cost the table's pages as well.
-    uncited_ids = facts.order_by("pk").values("pk")[:limit]
+    uncited_ids = uncited.order_by("pk").values("pk")[:limit]
     uncited_rows = list(table.rows().filter(pk__in=uncited_ids).order_by("pk"))
     _name_agreements(uncited_rows)
     return uncited_rows
