@@ -110,13 +110,16 @@ def test_the_sample_and_the_newest_facts_are_checked_one_index_probe_each(drills
     probing = [sql for sql in probing if 'FROM "exercise"' in sql]
     assert len(probing) == 2, probing  # the sample's counts, the newest facts' walk
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        # Statistics vary over a test run: leave the planner index-only scans alone, which a
+        # join with the citations could use as well as a probe per fact.
+        for scan in ("seqscan", "indexscan", "bitmapscan"):
+            cursor.execute(f"SET LOCAL enable_{scan} = off")
         for sql in probing:
             cursor.execute(f"EXPLAIN {sql}")
             plan = "\n".join(row[0] for row in cursor.fetchall())
-            # Not joined with the citations (a merge or hash join reads the whole index): a
-            # subplan run per fact, reading the (target, stance) index alone.
-            assert "Join" not in plan and "SubPlan" in plan, plan
+            # Not an anti-join with the citations (merged, it reads the whole index): a subplan
+            # run per fact, reading the (target, stance) index alone.
+            assert "Anti Join" not in plan and "SubPlan" in plan, plan
             assert "Index Only Scan using citation_exercise_stance" in plan, plan
 
 
