@@ -48,8 +48,25 @@ class FactTable:
         fact = OuterRef("pk") if fact is None else fact
         return Citation.objects.filter(**{self.citation_field: fact, "stance": stance})
 
+    @property
+    def citation_column(self):
+        """The citation's column holding this table's ids (``agreement_event_id``)."""
+        return f"{self.citation_field}_id"
+
     def is_cited(self):
         return Exists(self.citations(SUPPORTS))
+
+    def cited_id(self):
+        """The fact's id if a citation supports it, else NULL: one probe of the citations' index per fact.
+
+        Written as a scalar subquery, not as ``is_cited()``'s EXISTS: PostgreSQL
+        turns an EXISTS into a join, and for the newest facts of a table it
+        merged their ids with the whole (target, stance) index from the table's
+        first fact on (60 ms at 1,000,000 citations); a scalar subquery stays
+        one index probe per fact. It reads the target column, not the
+        citation's id: the index holds it, so the probe reads no citation row.
+        """
+        return Subquery(self.citations(SUPPORTS).order_by().values(self.citation_column)[:1])
 
     def rows(self):
         related = [self.record_field] if self.record_field else []
@@ -154,14 +171,14 @@ def _estimated_coverage(table, limit, first_id, last_id):
     draws = random.Random(table.table).sample(span, min(SAMPLE_SIZE, len(span)))
     sample = (
         table.model.objects.filter(pk__in=draws)
-        .alias(cited_id=_cited_id(table))
+        .alias(cited_id=table.cited_id())
         .aggregate(found=Count("pk"), cited=Count("pk", filter=Q(cited_id__isnull=False)))
     )
     if sample["found"] < len(draws) / 2:
         return None
     total = round(len(span) * sample["found"] / len(draws))
     share = sample["cited"] / sample["found"]
-    newest = table.model.objects.filter(pk__gt=last_id - NEWEST_FACTS).alias(cited_id=_cited_id(table))
+    newest = table.model.objects.filter(pk__gt=last_id - NEWEST_FACTS).alias(cited_id=table.cited_id())
     uncited_rows = _uncited_rows(table, newest.filter(cited_id__isnull=True), limit)
     return TableCoverage(
         table,
@@ -188,23 +205,8 @@ def wilson_interval(successes, trials, z=1.96):
 
 def _citing(table):
     """The distinct facts of ``table`` that citations point at, as ids."""
-    fact_id = f"{table.citation_field}_id"
+    fact_id = table.citation_column
     return Citation.objects.filter(**{f"{fact_id}__isnull": False}).order_by().values(fact_id).distinct()
-
-
-def _cited_id(table):
-    """The fact's id if a citation supports it, else NULL: one probe of the citations' index per fact.
-
-    Written as a scalar subquery, not EXISTS: PostgreSQL turns an EXISTS into a
-    join, and for the newest facts of a table it merged their ids with the
-    whole (target, stance) index from the table's first fact on (60 ms at
-    1,000,000 citations); a scalar subquery stays one index probe per fact.
-    """
-    # The target column, not the citation's id: the (target, stance) index holds it, so the probe
-    # reads no citation row.
-    fact_id = f"{table.citation_field}_id"
-    citations = Citation.objects.filter(**{fact_id: OuterRef("pk"), "stance": SUPPORTS})
-    return Subquery(citations.order_by().values(fact_id)[:1])
 
 
 def _uncited_rows(table, uncited, limit):
