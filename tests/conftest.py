@@ -18,6 +18,7 @@ from acsa_db.models import (
     Organization,
     Source,
 )
+from tests.browser import CHROMIUM, INSTALL_HINT, browser_tests_required
 
 
 @pytest.fixture(scope="module")
@@ -188,7 +189,55 @@ def cited_agreement(citation):
     return agreement
 
 
-def pytest_collection_modifyitems(items):
+def _is_browser_test(item):
+    return "/tests/browser/" in str(item.path)
+
+
+def pytest_collection_modifyitems(config, items):
     """Browser tests last: Playwright's event loop stays up once started, and Django refuses
-    database calls beside a running event loop unless told otherwise (tests/browser/conftest.py)."""
-    items.sort(key=lambda item: "/tests/browser/" in str(item.path))
+    database calls beside a running event loop unless told otherwise (tests/browser/conftest.py).
+
+    Without Chromium they are skipped, with the way to install it, unless the run requires
+    them (CI), which then stops before running anything.
+    """
+    items.sort(key=_is_browser_test)
+    browser = [item for item in items if _is_browser_test(item)]
+    if not browser or CHROMIUM.exists():
+        return
+    if browser_tests_required():
+        raise pytest.UsageError(
+            f"{len(browser)} browser tests must run (ACSA_REQUIRE_BROWSER_TESTS) but {CHROMIUM} "
+            f"is missing: {INSTALL_HINT}"
+        )
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing: {INSTALL_HINT}")
+    for item in browser:
+        item.add_marker(skip)
+
+
+_skipped_browser_tests = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and report.nodeid.startswith("tests/browser/"):
+        _skipped_browser_tests.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Where browser tests are required, a skipped one fails the run (a skip would hide them)."""
+    if browser_tests_required() and _skipped_browser_tests and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _skipped_browser_tests:
+        return
+    if browser_tests_required():
+        terminalreporter.write_line(
+            f"FAILED: {len(_skipped_browser_tests)} browser tests were skipped, and this run requires them "
+            "(ACSA_REQUIRE_BROWSER_TESTS)",
+            red=True,
+        )
+    else:
+        terminalreporter.write_line(
+            f"{len(_skipped_browser_tests)} browser tests were skipped: {INSTALL_HINT}", yellow=True
+        )

@@ -101,3 +101,42 @@ def test_local_admin_gets_a_random_password_each_time(django_user_model):
     assert password(first) != password(second)
     user = django_user_model.objects.get(username="admin")
     assert user.is_superuser and user.check_password(password(second))
+
+
+def run_browser_tests(env):
+    """Run one browser test module in a child pytest, with the given environment additions."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/browser/test_import_browser.py",
+        ],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_without_chromium_the_browser_tests_are_skipped_with_the_way_to_install_it():
+    result = run_browser_tests({"ACSA_CHROMIUM": "/nonexistent/chromium", "ACSA_REQUIRE_BROWSER_TESTS": ""})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " skipped" in result.stdout and " passed" not in result.stdout
+    assert "sudo apt-get install chromium" in result.stdout
+
+
+def test_where_browser_tests_are_required_a_missing_chromium_fails_the_run():
+    result = run_browser_tests({"ACSA_CHROMIUM": "/nonexistent/chromium", "ACSA_REQUIRE_BROWSER_TESTS": "1"})
+    assert result.returncode != 0
+    assert "must run (ACSA_REQUIRE_BROWSER_TESTS)" in result.stdout + result.stderr
+
+
+def test_bin_test_installs_no_system_package():
+    script = (settings.BASE_DIR / "bin" / "test").read_text()
+    commands = [line for line in script.splitlines() if not line.lstrip().startswith(("#", "echo"))]
+    assert not any("apt-get" in line or "apt " in line for line in commands)

@@ -1,7 +1,8 @@
 """Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
 
 Playwright cannot download its own browser here, so the tests launch
-/usr/bin/chromium (``apt-get install chromium``; ``.ci/run`` installs it).
+/usr/bin/chromium (``apt-get install chromium``; ``.ci/run`` installs it, and
+requires these tests to run: see ``__init__.py``).
 Playwright's sync API runs an event loop in the test's thread, so Django's
 async-safety check is switched off for these tests only; tests/conftest.py
 runs them after every other test. The live server's tests are transactional:
@@ -19,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+from . import CHROMIUM, INSTALL_HINT
+
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
@@ -30,11 +32,11 @@ def _allow_django_beside_playwrights_event_loop():
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)")
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: {INSTALL_HINT}")
     return {
         **browser_type_launch_args,
-        "executable_path": CHROMIUM,
+        "executable_path": str(CHROMIUM),
         "headless": True,
         "args": [
             "--no-sandbox",
