@@ -13,6 +13,7 @@ import csv
 import datetime
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -245,6 +246,24 @@ def schema_migration(connection):
     return max(applied) if applied else ""
 
 
+@contextmanager
+def read_snapshot(connection):
+    """One transaction for the whole export; on PostgreSQL, one snapshot that cannot write.
+
+    When the export opens the transaction itself, its first statement makes it REPEATABLE READ,
+    READ ONLY: every file shows the data as it was when the export began, and an edit saved while
+    it runs cannot make a view disagree with the tables it is computed from. Inside a caller's
+    transaction the level is the caller's (PostgreSQL allows SET TRANSACTION only before the
+    first query), and so is the snapshot.
+    """
+    starts_transaction = not connection.in_atomic_block
+    with transaction.atomic(using=connection.alias):
+        if connection.vendor == "postgresql" and starts_transaction:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
 def export_dataset(outdir, *, using=DEFAULT_DB_ALIAS, now=None):
     """Write the data set into ``outdir`` (created if needed; it must be empty). Returns the CSV files."""
     outdir = Path(outdir)
@@ -253,21 +272,15 @@ def export_dataset(outdir, *, using=DEFAULT_DB_ALIAS, now=None):
     outdir.mkdir(parents=True, exist_ok=True)
     connection = connections[using]
     now = now or datetime.datetime.now(datetime.UTC)
-    stamp = {
-        "dataset_version": DATASET_VERSION,
-        "created": now.astimezone(datetime.UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z",
-        "schema_migration": schema_migration(connection),
-        "views_version": CURRENT_VERSION,
-        "database": connection.vendor,
-    }
     files = []
-    starts_transaction = not connection.in_atomic_block
-    with transaction.atomic(using=using):
-        if connection.vendor == "postgresql" and starts_transaction:
-            # Every file from one snapshot: an edit saved while the export runs cannot make
-            # a view disagree with the tables it is computed from.
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    with read_snapshot(connection):
+        stamp = {
+            "dataset_version": DATASET_VERSION,
+            "created": now.astimezone(datetime.UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z",
+            "schema_migration": schema_migration(connection),
+            "views_version": CURRENT_VERSION,
+            "database": connection.vendor,
+        }
         for relation in relations():
             name = f"{relation.name}.csv"
             path = outdir / name

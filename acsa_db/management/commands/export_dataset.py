@@ -1,7 +1,7 @@
 """Export the published data set: CSV per table and view, codebook, datapackage.json, SHA256SUMS."""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS
 
 from ...sql.export import CHECKSUMS, CODEBOOK, DATAPACKAGE, DATASET_VERSION, export_dataset
 
@@ -18,10 +18,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, outdir, database, **options):
         try:
-            # One transaction: every file shows the same state of the data,
-            # even while curators keep editing.
-            with transaction.atomic(using=database):
-                files = export_dataset(outdir, using=database)
+            # Not inside a transaction of our own: export_dataset opens it, so that its first
+            # statement can make it one read-only snapshot (REPEATABLE READ on PostgreSQL).
+            files = export_dataset(outdir, using=database)
         except FileExistsError as error:
             raise CommandError(str(error)) from None
         rows = sum(f.rows for f in files)
