@@ -18,7 +18,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from acsa_db.models import Source
+from acsa_db.imports.escaping import unescape_formula
+from acsa_db.models import Agreement, Source
 from acsa_db.sql import view_names
 from acsa_db.sql.catalog import data_tables
 from acsa_db.sql.export import DATASET_VERSION
@@ -95,6 +96,11 @@ def test_values_match_their_declared_types_keys_and_codes(exported):
                 assert len(set(present)) == len(present), (resource["name"], field["name"])
             if "enum" in constraints:
                 assert set(present) <= set(constraints["enum"]), (resource["name"], field["name"])
+            if "pattern" in constraints:
+                assert all(re.fullmatch(constraints["pattern"], v) for v in present), (
+                    resource["name"],
+                    field["name"],
+                )
             for value in present:
                 if field["type"] == "integer":
                     int(value)
@@ -231,3 +237,89 @@ def test_export_refuses_a_directory_that_is_not_empty(tmp_path):
     with pytest.raises(CommandError, match="not empty"):
         call_command("export_dataset", str(tmp_path), verbosity=0)
     assert [path.name for path in tmp_path.iterdir()] == ["old.csv"]
+
+
+# --- Formulas: faithful by default, escaped on request (issue 16, point 11) ----------------------
+
+FORMULAS = {
+    "title": '=HYPERLINK("https://example.org/x","click")',
+    "publisher": "+1+cmd|' /C calc'!A0",
+    "notes": "@SUM(1,1)",
+    "authors": "\t=1+1",
+}
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.fixture
+def formulas(seeded_data_set, db):
+    Source.objects.filter(slug="origin-article").update(**FORMULAS)
+    Agreement.objects.filter(slug="acsa-jpn-deu-2024").update(short_title="-2+3 ACSA")
+
+
+def cells_by_column(outdir):
+    """{(file, column): [cells]} of every CSV file of an export."""
+    found = {}
+    for path in sorted(outdir.glob("*.csv")):
+        header, *rows = read_csv(path)
+        for position, name in enumerate(header):
+            found[(path.name, name)] = [row[position] for row in rows]
+    return found
+
+
+def test_the_dataset_keeps_formula_text_exactly_by_default(formulas, tmp_path):
+    call_command("export_dataset", str(tmp_path / "out"), verbosity=0)
+    header, *rows = read_csv(tmp_path / "out" / "source.csv")
+    (row,) = [row for row in rows if row[header.index("slug")] == "origin-article"]
+    for name, text in FORMULAS.items():
+        assert row[header.index(name)] == text
+    assert "-2+3 ACSA" in cells_by_column(tmp_path / "out")[("agreement_status.csv", "short_title")]
+    assert package(tmp_path / "out")["acsa_db"]["formulas_escaped"] is False
+
+
+def test_escape_formulas_prefixes_every_such_text_cell_and_nothing_else(formulas, tmp_path):
+    call_command("export_dataset", str(tmp_path / "plain"), verbosity=0)
+    call_command("export_dataset", str(tmp_path / "safe"), "--escape-formulas", verbosity=0)
+    plain, safe = cells_by_column(tmp_path / "plain"), cells_by_column(tmp_path / "safe")
+    assert plain.keys() == safe.keys()
+    for key, cells in safe.items():
+        assert not [c for c in cells if c.startswith(TRIGGERS)], key
+        # Removing one apostrophe gives the stored text back, cell for cell.
+        assert [unescape_formula(c) for c in cells] == plain[key], key
+    header, *rows = read_csv(tmp_path / "safe" / "source.csv")
+    (row,) = [row for row in rows if row[header.index("slug")] == "origin-article"]
+    assert [row[header.index(name)] for name in FORMULAS] == ["'" + text for text in FORMULAS.values()]
+    assert "'-2+3 ACSA" in safe[("agreement_status.csv", "short_title")]
+    # Numbers and dates are left as they are.
+    assert safe[("country.csv", "cow_code")] == plain[("country.csv", "cow_code")]
+    assert package(tmp_path / "safe")["acsa_db"]["formulas_escaped"] is True
+    assert "written with `--escape-formulas`" in (tmp_path / "safe" / "CODEBOOK.md").read_text()
+
+
+def test_every_cell_a_spreadsheet_would_run_is_in_a_column_listed_as_free_text(formulas, tmp_path):
+    call_command("export_dataset", str(tmp_path / "out"), verbosity=0)
+    descriptor = package(tmp_path / "out")
+    free = {
+        (resource["path"], field["name"])
+        for resource in descriptor["resources"]
+        for field in resource["schema"]["fields"]
+        if field.get("freeText")
+    }
+    running = {
+        key
+        for key, cells in cells_by_column(tmp_path / "out").items()
+        if any(c.startswith(TRIGGERS) for c in cells)
+    }
+    assert running and running <= free
+    for resource in descriptor["resources"]:
+        for field in resource["schema"]["fields"]:
+            # Free text is text with no list of values and no pattern.
+            if field.get("freeText"):
+                assert field["type"] == "string" and not {"enum", "pattern"} & set(
+                    field.get("constraints", {})
+                )
+    codebook = (tmp_path / "out" / "CODEBOOK.md").read_text(encoding="utf-8")
+    assert "## Opening the files in a spreadsheet" in codebook
+    (line,) = [line for line in codebook.splitlines() if line.startswith("| `source.csv` | `")]
+    for name in FORMULAS:
+        assert f"`{name}`" in line
+    assert "| `calendar_year.csv` | none |" in codebook

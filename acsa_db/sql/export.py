@@ -7,6 +7,13 @@ header row, commas, double quotes only where needed, ISO 8601 dates, an empty
 cell for a missing value (never 0 or a placeholder), and one line per record:
 line breaks inside text become spaces, because Stata's default reading binds
 quotes within a line only.
+
+Text is written exactly as stored, a title that starts with "=" included:
+researchers need the exact text. ``escape_formulas=True`` (``--escape-formulas``)
+writes a copy safe to open in a spreadsheet instead: a text cell that starts
+with = + - @, a tab or a carriage return gets a leading apostrophe, the rule of
+the admin's exports (``imports.escaping``). The codebook and datapackage.json
+list the free-text columns where such a cell can occur.
 """
 
 import csv
@@ -20,6 +27,7 @@ from pathlib import Path
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from ..imports.escaping import escape_formula
 from . import CURRENT_VERSION
 from .catalog import IN_FORCE_DEFINITION
 from .dictionary import CONVENTIONS, coverage_text, relation_markdown, relations
@@ -82,7 +90,12 @@ def _sha256(path):
     return digest.hexdigest()
 
 
-def _write_csv(connection, relation, path):
+def _text_cell(value):
+    """``cell``, escaped for spreadsheets when the value is text (numbers such as -1 stay numbers)."""
+    return escape_formula(cell(value)) if isinstance(value, str) else cell(value)
+
+
+def _write_csv(connection, relation, path, escape_formulas=False):
     quote = connection.ops.quote_name
     columns = [column.name for column in relation.columns]
     order = VIEW_ORDER.get(relation.name, (relation.primary_key,) if relation.primary_key else columns[:1])
@@ -90,6 +103,7 @@ def _write_csv(connection, relation, path):
         f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(relation.name)} "
         f"ORDER BY {', '.join(quote(c) for c in order)}"
     )
+    to_cell = _text_cell if escape_formulas else cell
     rows = 0
     # A server-side cursor on PostgreSQL (psycopg2's ordinary cursor holds the whole result in
     # memory before the first fetch): memory stays at one batch, whatever the table's size.
@@ -98,7 +112,7 @@ def _write_csv(connection, relation, path):
         writer.writerow(columns)
         cursor.execute(sql)
         while batch := cursor.fetchmany(2000):
-            writer.writerows([cell(value) for value in row] for row in batch)
+            writer.writerows([to_cell(value) for value in row] for row in batch)
             rows += len(batch)
     return rows
 
@@ -114,8 +128,13 @@ def _schema_field(column):
         constraints["unique"] = True
     if column.values:
         constraints["enum"] = [value for value, _label in column.values]
+    if column.pattern:
+        constraints["pattern"] = column.pattern
     if constraints:
         field["constraints"] = constraints
+    if column.free_text:
+        # Not a Frictionless property: the codebook explains it ("Opening the files in a spreadsheet").
+        field["freeText"] = True
     return field
 
 
@@ -198,6 +217,38 @@ pandas do by default): Namibia's ISO alpha-2 code is `NA` in `country.csv`
 na_values=[""]` (pandas) when that column matters."""
 
 
+def _spreadsheet_text(files, stamp):
+    """Which columns are free text a spreadsheet may run, and whether this export escaped them."""
+    if stamp["formulas_escaped"]:
+        state = (
+            "This export was written with `--escape-formulas`: every text cell that starts with `=`, "
+            "`+`, `-`, `@`, a tab or a carriage return has one more apostrophe in front (`'=1+1`), "
+            "which spreadsheets show as text and never run. Remove exactly one leading apostrophe "
+            "from such a cell to get the stored text back; the checksums are those of the escaped files."
+        )
+    else:
+        state = (
+            "Every cell holds the text exactly as stored, so a title that starts with `=`, `+`, `-` "
+            "or `@` reaches your statistics package unchanged. Opened in a spreadsheet (Excel, "
+            "LibreOffice, Google Sheets), such a cell is run as a formula: import the files as text, "
+            "or export a copy with `manage.py export_dataset --escape-formulas`, which puts an "
+            "apostrophe in front of every such cell."
+        )
+    lines = [
+        state,
+        "",
+        "Free text, where such a cell can occur (`freeText` in datapackage.json): every other "
+        "column holds numbers, dates or codes from a fixed list or pattern.",
+        "",
+        "| file | free-text columns |",
+        "|---|---|",
+    ]
+    for exported in files:
+        free = [f"`{column.name}`" for column in exported.relation.columns if column.free_text]
+        lines.append(f"| `{exported.name}` | {', '.join(free) if free else 'none'} |")
+    return "\n".join(lines)
+
+
 def _codebook(files, stamp):
     lines = [
         f"# {DATASET_TITLE}",
@@ -216,6 +267,10 @@ def _codebook(files, stamp):
         "a missing value: unknown or not applicable, never zero.",
         "",
         READING,
+        "",
+        "## Opening the files in a spreadsheet",
+        "",
+        _spreadsheet_text(files, stamp),
         "",
         "## Conventions",
         "",
@@ -264,8 +319,12 @@ def read_snapshot(connection):
         yield
 
 
-def export_dataset(outdir, *, using=DEFAULT_DB_ALIAS, now=None):
-    """Write the data set into ``outdir`` (created if needed; it must be empty). Returns the CSV files."""
+def export_dataset(outdir, *, using=DEFAULT_DB_ALIAS, now=None, escape_formulas=False):
+    """Write the data set into ``outdir`` (created if needed; it must be empty). Returns the CSV files.
+
+    ``escape_formulas``: prefix text cells that a spreadsheet would run with an apostrophe (off:
+    every cell exactly as stored).
+    """
     outdir = Path(outdir)
     if outdir.exists() and any(outdir.iterdir()):
         raise FileExistsError(f"{outdir} is not empty: export into a new or empty directory.")
@@ -280,11 +339,12 @@ def export_dataset(outdir, *, using=DEFAULT_DB_ALIAS, now=None):
             "schema_migration": schema_migration(connection),
             "views_version": CURRENT_VERSION,
             "database": connection.vendor,
+            "formulas_escaped": escape_formulas,
         }
         for relation in relations():
             name = f"{relation.name}.csv"
             path = outdir / name
-            rows = _write_csv(connection, relation, path)
+            rows = _write_csv(connection, relation, path, escape_formulas)
             files.append(ExportedFile(name, relation, rows, _sha256(path), path.stat().st_size))
 
     (outdir / DATAPACKAGE).write_text(
