@@ -53,7 +53,7 @@ def test_the_command_reads_one_read_only_snapshot(tmp_path, monkeypatch):
     seen = []
     write_csv = export._write_csv
 
-    def watching(connection, relation, path):
+    def watching(connection, relation, path, *options):
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT current_setting('transaction_isolation'), current_setting('transaction_read_only')"
@@ -68,7 +68,7 @@ def test_the_command_reads_one_read_only_snapshot(tmp_path, monkeypatch):
                     "relays_description, notes) VALUES ('saved-meanwhile', 'x', '', '', 'news', '', 'en', '', '')"
                 )
             other.close()
-        return write_csv(connection, relation, path)
+        return write_csv(connection, relation, path, *options)
 
     monkeypatch.setattr(export, "_write_csv", watching)
     call_command("export_dataset", str(tmp_path / "out"), verbosity=0)

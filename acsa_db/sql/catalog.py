@@ -40,6 +40,9 @@ class View:
     summary: str  # one sentence: what one row is
     details: str  # how it is derived, and what to watch for
     columns: tuple
+    # The columns that identify a row: unique together, never empty (datapackage.json's
+    # primaryKey, the export's row order). Every view declares one; a test checks it holds.
+    primary_key: tuple = ()
 
 
 def _pair(n):
@@ -107,6 +110,7 @@ CALENDAR_YEAR = View(
         Column("starts_on", "date", "1 January of the year."),
         Column("ends_on", "date", "31 December of the year."),
     ),
+    primary_key=("year",),
 )
 
 AGREEMENT_STATUS = View(
@@ -171,6 +175,7 @@ AGREEMENT_STATUS = View(
         Column("superseded_by_slug", "string", "The replacing agreement's slug."),
         *_date("superseded_date", "When the replacing agreement took effect."),
     ),
+    primary_key=("agreement_id",),
 )
 
 AGREEMENT_DYAD = View(
@@ -204,6 +209,7 @@ AGREEMENT_DYAD = View(
             "Empty while it binds them, or when the end is recorded without a date.",
         ),
     ),
+    primary_key=("agreement_id", "country1_id", "country2_id"),
 )
 
 DYAD_YEAR_AGREEMENT = View(
@@ -230,6 +236,7 @@ DYAD_YEAR_AGREEMENT = View(
             "Always 1: the agreement was signed (in force or not) and not ended in the year.",
         ),
     ),
+    primary_key=("country1_id", "country2_id", "year", "agreement_id"),
 )
 
 
@@ -294,6 +301,7 @@ DYAD_YEAR = View(
     + " The per-type columns follow the agreement types of this version; a new type needs a new "
     "version of the view.",
     columns=_DYAD_YEAR_COLUMNS,
+    primary_key=("country1_id", "country2_id", "year"),
 )
 
 DYAD_YEAR_DIRECTED = View(
@@ -302,6 +310,7 @@ DYAD_YEAR_DIRECTED = View(
     details="For analyses that need directed dyads. Twice as many rows as dyad_year; ccode1 is no "
     "longer smaller than ccode2 in half of them.",
     columns=_DYAD_YEAR_COLUMNS,
+    primary_key=("country1_id", "country2_id", "year"),
 )
 
 EXERCISE_DYAD = View(
@@ -325,6 +334,7 @@ EXERCISE_DYAD = View(
         *_pair(2),
         Column("role2", "string", "The second state's role.", code=True),
     ),
+    primary_key=("exercise_id", "country1_id", "country2_id"),
 )
 
 CITATION_COVERAGE = View(
@@ -348,6 +358,7 @@ CITATION_COVERAGE = View(
         Column("supporting_citations", "integer", "Citations that support one of its facts."),
         Column("contradicting_citations", "integer", "Citations that contradict one of its facts."),
     ),
+    primary_key=("record_type", "record_id"),
 )
 
 VIEWS = (

@@ -54,7 +54,7 @@ class RelationDoc:
     details: str = ""
     columns: tuple = ()
     rules: tuple = ()  # what the database enforces, as its constraint messages say it
-    primary_key: str | None = None
+    primary_key: tuple = ()  # the columns that identify a row, unique together
     unique_together: tuple = field(default_factory=tuple)
 
 
@@ -129,7 +129,7 @@ def _table(model, published):
         details=details,
         columns=tuple(_column(f, published, opts.db_table) for f in opts.local_concrete_fields),
         rules=_rules(model),
-        primary_key=opts.pk.column,
+        primary_key=(opts.pk.column,),
     )
 
 
@@ -159,7 +159,7 @@ def _link_table(model, m2m, published):
         summary=f"Links each {owner} to a {target}: {m2m.help_text}",
         columns=tuple(columns),
         rules=(f"Each {target} is linked to an {owner} at most once.",),
-        primary_key="id",
+        primary_key=("id",),
     )
 
 
@@ -180,6 +180,7 @@ def views():
             kind="view",
             summary=view.summary,
             details=view.details,
+            primary_key=view.primary_key,
             columns=tuple(
                 ColumnDoc(
                     c.name,
@@ -245,6 +246,9 @@ def relation_markdown(relation, heading="###"):
                 f"| `{column.name}` | {_type_label(column)} | {empty} | {_cell(_column_description(column))} |"
             )
     else:
+        if relation.primary_key:
+            key = ", ".join(f"`{name}`" for name in relation.primary_key)
+            lines += [f"Key: {key} (one row per value, never empty).", ""]
         lines += ["| column | type | meaning |", "|---|---|---|"]
         for column in relation.columns:
             lines.append(f"| `{column.name}` | {column.type} | {_cell(column.description)} |")

@@ -31,6 +31,7 @@ from ..imports.escaping import escape_formula
 from . import CURRENT_VERSION
 from .catalog import IN_FORCE_DEFINITION
 from .dictionary import CONVENTIONS, coverage_text, relation_markdown, relations
+from .stata import STATA_DO, stata_do
 
 # The version of the published data set: raise it when a release changes what
 # the files hold (new columns, new definitions) or marks a new curated state.
@@ -42,18 +43,6 @@ DATASET_TITLE = "ACSA DB: Japan's defense cooperation agreements, exercises and 
 CHECKSUMS = "SHA256SUMS"
 CODEBOOK = "CODEBOOK.md"
 DATAPACKAGE = "datapackage.json"
-
-# Rows in a stable order, so that two exports of the same data are the same files.
-VIEW_ORDER = {
-    "calendar_year": ("year",),
-    "agreement_status": ("agreement_id",),
-    "agreement_dyad": ("agreement_id", "country1_id", "country2_id"),
-    "dyad_year_agreement": ("country1_id", "country2_id", "year", "agreement_id"),
-    "dyad_year": ("country1_id", "country2_id", "year"),
-    "dyad_year_directed": ("country1_id", "country2_id", "year"),
-    "exercise_dyad": ("exercise_id", "country1_id", "country2_id"),
-    "citation_coverage": ("record_type", "record_id"),
-}
 
 
 @dataclass(frozen=True)
@@ -98,7 +87,8 @@ def _text_cell(value):
 def _write_csv(connection, relation, path, escape_formulas=False):
     quote = connection.ops.quote_name
     columns = [column.name for column in relation.columns]
-    order = VIEW_ORDER.get(relation.name, (relation.primary_key,) if relation.primary_key else columns[:1])
+    # Rows in the order of their key, so that two exports of the same data are the same files.
+    order = relation.primary_key or columns[:1]
     sql = (
         f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(relation.name)} "
         f"ORDER BY {', '.join(quote(c) for c in order)}"
@@ -144,8 +134,9 @@ def _resource(exported):
         "fields": [_schema_field(column) for column in relation.columns],
         "missingValues": [""],
     }
-    if relation.primary_key:
-        schema["primaryKey"] = relation.primary_key
+    key = relation.primary_key
+    if key:
+        schema["primaryKey"] = key[0] if len(key) == 1 else list(key)
     foreign_keys = [
         {
             "fields": column.name,
@@ -194,14 +185,15 @@ def _datapackage(files, stamp):
     }
 
 
-READING = """\
+READING = f"""\
 ```r
 agreement_dyad <- read.csv("agreement_dyad.csv")            # base R
 dyad_year <- readr::read_csv("dyad_year.csv")               # readr parses the dates
 ```
 
 ```stata
-import delimited using dyad_year.csv, clear
+do {STATA_DO}                                   // every file, typed and labelled, saved as .dta
+use dyad_year.dta, clear
 ```
 
 ```python
@@ -214,7 +206,12 @@ Frictionless tools read `datapackage.json`, which types every column.
 One value needs care in tools that treat the text `NA` as missing (R and
 pandas do by default): Namibia's ISO alpha-2 code is `NA` in `country.csv`
 (column `iso2`). Pass `na.strings = ""` (R) or `keep_default_na=False,
-na_values=[""]` (pandas) when that column matters."""
+na_values=[""]` (pandas) when that column matters.
+
+Codes keep their leading zeros: `iso_numeric` is text (`036` is Australia, pattern
+`^[0-9]{{3}}$` in `datapackage.json`). Read it as text (`colClasses = c(iso_numeric =
+"character")` in R, `dtype={{"iso_numeric": str}}` in pandas); `{STATA_DO}` reads
+every text column as text in Stata."""
 
 
 def _spreadsheet_text(files, stamp):
@@ -351,7 +348,8 @@ def export_dataset(outdir, *, using=DEFAULT_DB_ALIAS, now=None, escape_formulas=
         json.dumps(_datapackage(files, stamp), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     (outdir / CODEBOOK).write_text(_codebook(files, stamp), encoding="utf-8")
-    listed = sorted([f.name for f in files] + [DATAPACKAGE, CODEBOOK])
+    (outdir / STATA_DO).write_text(stata_do(files, stamp), encoding="utf-8")
+    listed = sorted([f.name for f in files] + [DATAPACKAGE, CODEBOOK, STATA_DO])
     (outdir / CHECKSUMS).write_text(
         "".join(f"{_sha256(outdir / name)}  {name}\n" for name in listed), encoding="utf-8"
     )
