@@ -251,7 +251,7 @@ def relation_markdown(relation, heading="###"):
             lines += [f"Key: {key} (one row per value, never empty).", ""]
         lines += ["| column | type | meaning |", "|---|---|---|"]
         for column in relation.columns:
-            lines.append(f"| `{column.name}` | {column.type} | {_cell(column.description)} |")
+            lines.append(f"| `{column.name}` | {column.type} | {_cell(_column_description(column))} |")
     if relation.rules:
         lines += ["", "The database refuses rows that break these rules:", ""]
         lines += [f"- {rule}" for rule in relation.rules]
