@@ -226,6 +226,8 @@ def _column_description(column):
             f"`{value}`" if value == label else f"`{value}` ({label})" for value, label in column.values
         )
         parts.append(f"Values: {listed}.")
+    if column.pattern:
+        parts.append(f"Every value matches `{column.pattern}`.")
     if column.references:
         parts.append(f"→ `{column.references}`.")
     if column.unique:
