@@ -243,6 +243,38 @@ def test_agreement_cannot_supersede_itself(agreement):
     refused_update(Agreement.objects.filter(pk=agreement.pk), supersedes=agreement.pk)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/a}, note = {injected}}\n@misc{evil,",
+        "https://example.org/{x",
+        "https://example.org/a\\b",
+    ],
+)
+def test_source_url_with_a_brace_or_backslash_is_refused_in_raw_sql(source, url):
+    # Such a URL closed its BibTeX field and opened new entries in the export (issue 16, point 10).
+    refused(
+        "INSERT INTO source (slug, title, publisher, authors, kind, url, archive_url, language, relays_description, notes)"
+        " VALUES ('braced', 'x', '', '', 'news', %s, '', 'en', '', '')",
+        [url],
+    )
+    refused_update(Source.objects.filter(pk=source.pk), url=url)
+
+
+def test_source_url_characters_rule_leaves_other_urls_alone(source):
+    # Percent-encoded braces, LIKE's own wildcards and no URL at all pass.
+    for slug, url in (("encoded", "https://example.org/a%7Bb%7D%5C"), ("wild", "https://example.org/_%_")):
+        accepted(
+            "INSERT INTO source (slug, title, publisher, authors, kind, url, archive_url, language, relays_description, notes)"
+            " VALUES (%s, 'x', '', '', 'news', %s, '', 'en', '', '')",
+            [slug, url],
+        )
+    accepted(
+        "INSERT INTO source (slug, title, publisher, authors, kind, archive_url, language, relays_description, notes)"
+        " VALUES ('no-url', 'x', '', '', 'news', '', 'en', '', '')"
+    )
+
+
 # --- nothing deleted silently --------------------------------------------------------------
 
 

@@ -3,17 +3,24 @@
 import csv
 import io
 import json
+import re
 
+import bibtexparser
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from acsa_db.imports.escaping import FORMULA_TRIGGERS, escape_formula, unescape_formula
 from acsa_db.imports.exports import bibtex_entry, csl_item
 from acsa_db.imports.resources import ExerciseResource
 from acsa_db.imports.service import import_file
 from acsa_db.models import Exercise, Source
+
+from . import hypothesis_profiles  # noqa: F401  (loads the CI or long profile)
 
 # A cell for each trigger, and one already starting with the escape.
 HOSTILE = {
@@ -162,7 +169,10 @@ def test_bibtex_entries(sources, tmp_path):
     call_command("export_data", model="source", format="bibtex", out=str(path), stderr=io.StringIO())
     text = path.read_text()
     assert text.count("@misc{") == 2
-    assert r"title = {{Signing of the Japan–Germany ACSA \& \{braces\} 100\%}}" in text
+    assert (
+        r"title = {{Signing of the Japan–Germany ACSA \& \textbraceleft{}braces\textbraceright{} 100\%}}"
+        in text
+    )
     assert "author = {{Doe, Jane} and {Roe, Richard}}" in text
     assert "year = {2023},\n  month = {9}" in text
     assert r"url = {https://example.org/a?b=1\#c}" in text
@@ -198,3 +208,115 @@ def test_admin_xlsx_export_replaces_characters_xlsx_cannot_hold(client, admin_us
     response = client.post(reverse("admin:acsa_db_exercise_export"), {"format": 1, "resource": 0, **fields})
     assert response.status_code == 200
     assert "Bell\ufffd in the name" in exported_cells("xlsx", response.content)
+
+
+# --- BibTeX: one source, one entry, whatever its text (issue 16, point 10) -------------------
+
+# The inverse of exports.bibtex_text and bibtex_url, written out here rather than imported.
+_LATEX_COMMANDS = {
+    "textbackslash": "\\",
+    "textbraceleft": "{",
+    "textbraceright": "}",
+    "textasciitilde": "~",
+    "textasciicircum": "^",
+}
+_LATEX_ESCAPE = re.compile(r"\\(" + "|".join(_LATEX_COMMANDS) + r")\{\}|\\([%&$#_])")
+
+
+def latex_decoded(value):
+    return _LATEX_ESCAPE.sub(lambda m: _LATEX_COMMANDS[m.group(1)] if m.group(1) else m.group(2), value)
+
+
+def read_bibtex(text):
+    """Entries as bibtexparser reads them: [(key, {field: raw value})]; nothing it failed to read."""
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks, [block.error for block in library.failed_blocks]
+    return [(entry.key, {f.key: f.value for f in entry.fields}) for entry in library.entries]
+
+
+def one_line(text):
+    return " ".join(text.splitlines())
+
+
+def as_exported(**cells):
+    """A source's record as export_rows gives it to the reference formats (escaped for spreadsheets)."""
+    return {name: escape_formula(value) for name, value in cells.items()}
+
+
+URL_CHARACTERS = st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters="{}\\")
+any_text = st.text(min_size=1, max_size=60)
+
+
+@given(
+    title=any_text,
+    publisher=any_text,
+    authors=st.lists(any_text.filter(lambda a: ";" not in a and a.strip()), min_size=1, max_size=3),
+    language=st.text(max_size=12).filter(str.strip),
+    path=st.text(URL_CHARACTERS, max_size=40),
+)
+def test_any_source_is_one_bibtex_entry_read_back_with_the_same_fields(
+    title, publisher, authors, language, path
+):
+    url = "https://example.org/" + path
+    record = as_exported(
+        slug="a-source",
+        title=title,
+        publisher=publisher,
+        authors="; ".join(authors),
+        kind="news",
+        url=url,
+        published="2024-01",
+        accessed_on="2024-02-01",
+        language=language,
+    )
+    # Two in a row: an entry that leaked would show as a third entry or a failed block.
+    following = dict(record, slug="b-source")
+    ((key, fields), (second_key, _)) = read_bibtex(bibtex_entry(record) + "\n" + bibtex_entry(following))
+    assert (key, second_key) == ("a-source", "b-source")
+    assert set(fields) == {"title", "author", "publisher", "year", "month", "date", "url", "urldate"} | (
+        {"language"} if language.strip() else set()
+    ) | {"note"}
+    assert fields["title"].startswith("{") and fields["title"].endswith("}")
+    assert latex_decoded(fields["title"][1:-1]) == one_line(title)
+    assert latex_decoded(fields["publisher"]) == one_line(publisher)
+    assert [latex_decoded(a[1:-1]) for a in fields["author"].split(" and ")] == [
+        one_line(a.strip()) for a in authors
+    ]
+    assert latex_decoded(fields["url"]) == url
+    assert latex_decoded(fields["language"]) == one_line(language) if language.strip() else True
+    assert (fields["year"], fields["month"], fields["date"]) == ("2024", "1", "2024-01")
+    assert fields["urldate"] == "2024-02-01" and fields["note"] == "news"
+
+
+def test_a_url_that_closes_its_field_exports_as_one_entry_even_if_stored():
+    # What the database now refuses, should a row predate the rule: still one entry, same address.
+    url = "https://example.org/a}, note = {x}}\n@misc{evil, title = {injected}"
+    entries = read_bibtex(bibtex_entry({"slug": "s", "title": "T", "url": url}))
+    assert [key for key, _ in entries] == ["s"]
+    assert latex_decoded(entries[0][1]["url"]) == (
+        "https://example.org/a%7D,note=%7Bx%7D%7D@misc%7Bevil,title=%7Binjected%7D"
+    )
+
+
+def test_a_source_url_with_a_brace_or_backslash_is_refused_with_a_clear_message(db):
+    for url in ("https://example.org/a}b", "https://example.org/a{b", "https://example.org/a\\b"):
+        source = Source(slug="braced", title="Braced", kind=Source.Kind.NEWS, url=url)
+        with pytest.raises(ValidationError) as caught:
+            source.full_clean()
+        assert any("brace or a backslash" in message for message in caught.value.message_dict["url"])
+
+
+def test_a_title_starting_with_an_apostrophe_keeps_it_in_reference_formats(db, tmp_path):
+    Source.objects.create(slug="quoted", title="'=quoted title", kind=Source.Kind.NEWS)
+    path = tmp_path / "sources.json"
+    call_command("export_data", model="source", format="csl-json", out=str(path), stderr=io.StringIO())
+    items = {item["id"]: item for item in json.loads(path.read_text())}
+    assert items["quoted"]["title"] == "'=quoted title"
+
+
+# Last in the module: the seeded data set stays loaded for the tests after it.
+def test_every_seeded_source_is_one_bibtex_entry(seeded_data_set, db, tmp_path):
+    path = tmp_path / "sources.bib"
+    call_command("export_data", model="source", format="bibtex", out=str(path), stderr=io.StringIO())
+    entries = read_bibtex(path.read_text(encoding="utf-8"))
+    assert sorted(key for key, _ in entries) == sorted(Source.objects.values_list("slug", flat=True))

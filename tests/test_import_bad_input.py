@@ -253,3 +253,16 @@ def test_problems_are_capped_but_counted(reference_data):
     assert len(refused.problems) == 1000
     assert refused.truncated == 200
     assert "and 200 more problems" in refused.summary()
+
+
+def test_a_source_url_with_a_brace_or_backslash_is_refused_naming_row_and_column(reference_data):
+    data = csv_bytes(
+        "slug,title,kind,url",
+        "fine,Fine,news,https://example.org/fine",
+        "braced,Braced,news,https://example.org/a}b",
+        "slashed,Slashed,news,https://example.org/a\\b",
+    )
+    problems = problems_at(refusal(data, SourceResource))
+    assert "brace or a backslash" in problems[(3, "url")]
+    assert "brace or a backslash" in problems[(4, "url")]
+    assert not Source.objects.exists()

@@ -210,3 +210,79 @@ def test_a_bad_timeout_is_refused(role_name):
 def test_on_sqlite_the_command_points_to_read_only_mode():
     with pytest.raises(CommandError, match=r"mode=ro"):
         call_command("create_readonly_role", "researcher", verbosity=0)
+
+
+# --- What the role enforces, and what a session can lift (issue 16, point 13) -----------------
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_session_can_lift_its_timeouts_which_are_defaults_not_limits(role_name, connect_as):
+    # What docs/deployment.md calls advice: the role's defaults, which its own session may SET.
+    call_command("create_readonly_role", role_name, verbosity=0)
+    conn = connect_as()
+    assert run(conn, "SHOW statement_timeout") == [("30s",)]
+    assert run(conn, "SHOW idle_in_transaction_session_timeout") == [("5min",)]
+    assert run(conn, "SHOW default_transaction_read_only") == [("on",)]
+    run(conn, "SET statement_timeout = 0")
+    run(conn, "SET idle_in_transaction_session_timeout = 0")
+    assert run(conn, "SHOW statement_timeout") == [("0",)]
+    run(conn, "SELECT pg_sleep(0.05)")
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_the_idle_in_transaction_timeout_is_the_option_given(role_name, connect_as):
+    call_command("create_readonly_role", role_name, "--idle-in-transaction-timeout", "2min", verbosity=0)
+    assert run(connect_as(), "SHOW idle_in_transaction_session_timeout") == [("2min",)]
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_the_connection_limit_is_enforced(role_name, connect_as):
+    call_command("create_readonly_role", role_name, "--connection-limit", "1", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolconnlimit FROM pg_roles WHERE rolname = %s", [role_name])
+        assert cursor.fetchone() == (1,)
+    first = connect_as()
+    with pytest.raises(psycopg2.OperationalError, match="too many connections"):
+        connect_as()
+    assert run(first, "SELECT 1") == [(1,)]
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_the_default_connection_limit_is_ten(role_name):
+    call_command("create_readonly_role", role_name, verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolconnlimit FROM pg_roles WHERE rolname = %s", [role_name])
+        assert cursor.fetchone() == (10,)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_temp_file_limit_binds_the_session_which_cannot_lift_it(role_name, connect_as):
+    call_command("create_readonly_role", role_name, "--temp-file-limit", "1MB", verbosity=0)
+    conn = connect_as()
+    assert run(conn, "SHOW temp_file_limit") == [("1MB",)]
+    with pytest.raises(errors.InsufficientPrivilege):
+        run(conn, "SET temp_file_limit = -1")
+    # A sort that spills more than 1 MB to disk is cancelled.
+    run(conn, "SET work_mem = '64kB'")
+    with pytest.raises(errors.ConfigurationLimitExceeded):
+        run(conn, "SELECT g FROM generate_series(1, 500000) AS g ORDER BY g DESC LIMIT 1")
+
+
+@postgresql_only
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        ("--idle-in-transaction-timeout", "5 minutes; DROP", "not a timeout"),
+        ("--temp-file-limit", "1GB'; DROP", "not a size"),
+        ("--connection-limit", "-5", "not a connection limit"),
+    ],
+)
+def test_bad_limits_are_refused(role_name, option, value, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("create_readonly_role", role_name, option, value, verbosity=0)

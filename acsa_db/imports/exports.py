@@ -4,7 +4,8 @@ Every text cell that a spreadsheet would run as a formula is escaped
 (``escaping.escape_formula``), in every tabular format, here and in the
 admin. Sources also go out as CSL-JSON and BibTeX, which Zotero, Mendeley
 and other reference managers import; those are citation records, not
-cells, so their titles are written as published.
+cells, so their titles are written as published (in BibTeX, with LaTeX's
+special characters escaped, so that one source is always one entry).
 """
 
 import csv
@@ -28,7 +29,9 @@ def export_resource(resource, out, format, queryset=None):
     rows = resource.export_rows(queryset)
     header = next(rows)
     if format in REFERENCE_FORMATS:
-        records = (dict(zip(header, cells, strict=True)) for cells in rows)
+        # Escaped as the admin's dataset is, so that both paths unescape (``_clean``) the same
+        # cells: a title that starts with an apostrophe keeps it.
+        records = (dict(zip(header, map(escape_formula, cells), strict=True)) for cells in rows)
         return (write_csl_json if format == "csl-json" else write_bibtex)(records, out)
     escaped = ([escape_formula(cell) for cell in cells] for cells in rows)
     writer = {"csv": _write_csv, "xlsx": _write_xlsx, "json": _write_json}[format]
@@ -98,6 +101,7 @@ CSL_TYPES = {
 
 
 def _clean(record):
+    """A record's cells as the database holds them (records arrive escaped for spreadsheets)."""
     return {
         key: unescape_formula(value) if isinstance(value, str) else value for key, value in record.items()
     }
@@ -153,20 +157,50 @@ def write_csl_json(records, out):
     return len(items)
 
 
-_BIBTEX_SPECIAL = re.compile(r"([{}\\%&$#_~^])")
-_BIBTEX_REPLACEMENTS = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+# Every character that LaTeX or BibTeX reads as markup. Braces become commands rather than
+# "\{" and "\}": BibTeX counts an escaped brace as a brace all the same, so a title with one
+# unmatched brace would end its field early (or never) and the rest of the entry would be read
+# as new fields or new entries.
+_BIBTEX_SPECIAL = re.compile(r"[{}\\%&$#_~^]")
+_BIBTEX_REPLACEMENTS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+# What a URL may not hold as it is in a BibTeX field: braces and backslashes are refused in
+# source.url (the model and a CHECK constraint), and percent-encoded here all the same, which
+# names the same address, should a row predate the rule.
+_URL_ENCODED = {"{": "%7B", "}": "%7D", "\\": "%5C"}
+
+
+def _one_line(text):
+    return " ".join(str(text).splitlines())
 
 
 def bibtex_text(text):
-    """Text with BibTeX's special characters escaped, and capitals kept as written."""
-    escaped = _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_REPLACEMENTS.get(m.group(1), "\\" + m.group(1)), text)
-    return escaped.replace("\n", " ")
+    """Text with BibTeX's special characters escaped, on one line."""
+    return _BIBTEX_SPECIAL.sub(
+        lambda m: _BIBTEX_REPLACEMENTS.get(m.group(0), "\\" + m.group(0)), _one_line(text)
+    )
+
+
+def bibtex_url(url):
+    """A URL as a BibTeX field: braces and backslashes percent-encoded, then % and # escaped."""
+    for character, encoded in _URL_ENCODED.items():
+        url = url.replace(character, encoded)
+    return "".join(url.split()).replace("%", r"\%").replace("#", r"\#")
 
 
 def bibtex_entry(record):
-    """A source (as exported) as a BibTeX @misc entry (every reference manager reads @misc)."""
+    """A source (as exported) as a BibTeX @misc entry (every reference manager reads @misc).
+
+    Every field's value goes through ``bibtex_text`` (``bibtex_url`` for the URL), so no text a
+    curator types can close the field or open another entry: one source is always one entry.
+    """
     record = _clean(record)
-    fields = [("title", "{" + bibtex_text(record["title"]) + "}")]
+    fields = [("title", "{" + bibtex_text(record["title"]) + "}")]  # inner braces keep its capitals
     if record.get("authors"):
         fields.append(
             ("author", " and ".join("{" + bibtex_text(a) + "}" for a in _authors(record["authors"])))
@@ -178,18 +212,23 @@ def bibtex_entry(record):
         fields.append(("year", str(value.date.year)))
         if value.precision in ("month", "day"):
             fields.append(("month", str(value.date.month)))
-        fields.append(("date", str(value)))
+        fields.append(("date", bibtex_text(value)))
     if record.get("url"):
-        fields.append(("url", record["url"].replace("%", r"\%").replace("#", r"\#")))
+        fields.append(("url", bibtex_url(record["url"])))
     if record.get("accessed_on"):
-        fields.append(("urldate", record["accessed_on"]))
+        fields.append(("urldate", bibtex_text(record["accessed_on"])))
     if record.get("language"):
         fields.append(("language", bibtex_text(record["language"])))
     if record.get("kind"):
         fields.append(("note", bibtex_text(record["kind"].replace("_", " "))))
-    key = re.sub(r"[^A-Za-z0-9_:.-]", "-", record["slug"])
+    key = bibtex_key(record["slug"])
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{key},\n{body}\n}}\n"
+
+
+def bibtex_key(slug):
+    """The entry's key: the slug, with anything a key cannot hold replaced by a hyphen."""
+    return re.sub(r"[^A-Za-z0-9_:.-]", "-", str(slug)) or "source"
 
 
 def write_bibtex(records, out):

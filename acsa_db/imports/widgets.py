@@ -47,7 +47,7 @@ def quoted(text, limit=60):
 
 
 class TextWidget(widgets.Widget):
-    """Text, checked against the model field: required, length, choices, slug, URL."""
+    """Text, checked against the model field: required, length, choices, slug, URL, its validators."""
 
     def __init__(self, *, model_field=None, required=False, **kwargs):
         super().__init__(**kwargs)
@@ -58,6 +58,9 @@ class TextWidget(widgets.Widget):
         internal_type = model_field.get_internal_type() if model_field else ""
         self.is_slug = internal_type == "SlugField"
         self.is_url = internal_type == "URLField"
+        # The field's own rules (a source URL's characters), after the checks above, which
+        # word the common ones for a file.
+        self.validators = list(model_field.validators) if model_field is not None else []
         self.default = (
             model_field.get_default() if model_field is not None and model_field.has_default() else None
         )
@@ -85,6 +88,11 @@ class TextWidget(widgets.Widget):
                 raise ValueError(
                     f"{quoted(text)} is not a URL (it must start with http:// or https://)"
                 ) from None
+        for validator in self.validators:
+            try:
+                validator(text)
+            except ValidationError as error:
+                raise ValueError(" ".join(error.messages)) from None
         return text
 
     def render(self, value, obj=None, **kwargs):

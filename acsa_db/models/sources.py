@@ -1,5 +1,6 @@
 """Sources, and citations that tie each fact to the sources that back it."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -19,6 +20,30 @@ class SourceKind(models.TextChoices):
     ACADEMIC = "academic", "academic"
     DATASET = "dataset", "dataset"
     REFERENCE = "reference", "reference"
+
+
+# Characters a source's URL may not hold as they are: a brace or a backslash would end the
+# BibTeX field it is exported in (and open new entries). A real address writes them
+# percent-encoded (%7B, %7D, %5C); the same rule is a CHECK constraint in the database.
+URL_FORBIDDEN_CHARACTERS = ("{", "}", "\\")
+URL_CHARACTERS_MESSAGE = (
+    "A URL cannot contain a brace or a backslash ({, } or \\): write them percent-encoded "
+    "(%7B, %7D, %5C), as the address they stand for."
+)
+
+
+def validate_url_characters(value):
+    if value and any(character in value for character in URL_FORBIDDEN_CHARACTERS):
+        raise ValidationError(URL_CHARACTERS_MESSAGE, code="url_characters")
+
+
+def url_characters_constraint(field, table):
+    """``field`` holds none of URL_FORBIDDEN_CHARACTERS (NOT LIKE on both databases; NULL passes)."""
+    return models.CheckConstraint(
+        condition=Q(*[~Q(**{f"{field}__contains": character}) for character in URL_FORBIDDEN_CHARACTERS]),
+        name=f"{table}_{field}_characters",
+        violation_error_message=URL_CHARACTERS_MESSAGE,
+    )
 
 
 class SourceManager(models.Manager):
@@ -52,7 +77,9 @@ class Source(VersionedRecord):
         unique=True,
         null=True,
         blank=True,
-        help_text="Where it was read. Unique where present.",
+        validators=[validate_url_characters],
+        help_text="Where it was read. Unique where present; never holds a brace or a backslash "
+        "(written percent-encoded: %7B, %7D, %5C).",
     )
     archive_url = models.URLField(
         "archive URL",
@@ -146,6 +173,7 @@ class Source(VersionedRecord):
                 name="source_not_relaying_itself",
                 violation_error_message="A source cannot relay itself.",
             ),
+            url_characters_constraint("url", "source"),
         ]
 
     def __str__(self):

@@ -8,6 +8,7 @@ here, in this order. Column types are Frictionless Data table-schema types.
 
 from dataclasses import dataclass
 
+from ..partial_dates import Precision
 from . import CURRENT_VERSION, view_names
 
 
@@ -16,6 +17,21 @@ class Column:
     name: str
     type: str  # integer, string or date
     description: str
+    # A string column whose values come from a fixed list or a pattern (a status, an ISO code):
+    # not free text. Any other string column is listed as free text that a spreadsheet may run
+    # as a formula (the codebook, datapackage.json's freeText).
+    code: bool = False
+    values: tuple = ()  # the allowed values of a coded column, as (value, label)
+    pattern: str = ""  # a regular expression every value matches (datapackage.json)
+
+
+ISO3_PATTERN = "^[A-Z]{3}$"
+ID_LIST_PATTERN = "^[0-9]+(,[0-9]+)*$"
+
+
+def _listed(*values):
+    """A coded column's values, each its own label (as the models' choices give them)."""
+    return tuple((value, value.replace("_", " ")) for value in values)
 
 
 @dataclass(frozen=True)
@@ -24,6 +40,9 @@ class View:
     summary: str  # one sentence: what one row is
     details: str  # how it is derived, and what to watch for
     columns: tuple
+    # The columns that identify a row: unique together, never empty (datapackage.json's
+    # primaryKey, the export's row order). Every view declares one; a test checks it holds.
+    primary_key: tuple = ()
 
 
 def _pair(n):
@@ -42,8 +61,15 @@ def _pair(n):
             f"cow_abbrev{n}",
             "string",
             f"Correlates of War abbreviation of the {which} state (GMY for Germany). Not an ISO code.",
+            code=True,
         ),
-        Column(f"iso3_{n}", "string", f"ISO 3166-1 alpha-3 code of the {which} state (DEU)."),
+        Column(
+            f"iso3_{n}",
+            "string",
+            f"ISO 3166-1 alpha-3 code of the {which} state (DEU).",
+            code=True,
+            pattern=ISO3_PATTERN,
+        ),
         Column(f"name{n}", "string", f"English short name of the {which} state."),
     ]
 
@@ -69,7 +95,7 @@ IN_FORCE_DEFINITION = (
 def _date(name, what):
     return [
         Column(name, "date", what),
-        Column(f"{name}_precision", "string", PRECISION),
+        Column(f"{name}_precision", "string", PRECISION, code=True, values=tuple(Precision.choices)),
     ]
 
 
@@ -84,6 +110,7 @@ CALENDAR_YEAR = View(
         Column("starts_on", "date", "1 January of the year."),
         Column("ends_on", "date", "31 December of the year."),
     ),
+    primary_key=("year",),
 )
 
 AGREEMENT_STATUS = View(
@@ -102,11 +129,15 @@ AGREEMENT_STATUS = View(
         Column("agreement_id", "integer", "The agreement: agreement.id."),
         Column("agreement_slug", "string", "The agreement's stable identifier: agreement.slug."),
         Column("short_title", "string", "The agreement's short title."),
-        Column("type_code", "string", "The agreement's type: agreement_type.code (ACSA, RAA, ...)."),
+        Column(
+            "type_code", "string", "The agreement's type: agreement_type.code (ACSA, RAA, ...).", code=True
+        ),
         Column(
             "status",
             "string",
             "negotiating, signed, in_force, suspended, terminated or superseded (see the view's notes).",
+            code=True,
+            values=_listed("negotiating", "signed", "in_force", "suspended", "terminated", "superseded"),
         ),
         *_date("status_date", "When the current status began: the date of the event that set it."),
         *_date(
@@ -122,12 +153,20 @@ AGREEMENT_STATUS = View(
             "entry_into_force_basis",
             "string",
             "The event kind that entry_into_force_date comes from: entry_into_force, activation or adoption.",
+            code=True,
+            values=_listed("entry_into_force", "activation", "adoption"),
         ),
         *_date(
             "suspension_date", "When the suspension in effect began; empty unless the status is suspended."
         ),
         *_date("end_date", "The earliest termination or expiry."),
-        Column("end_kind", "string", "termination or expiry: the kind of event end_date comes from."),
+        Column(
+            "end_kind",
+            "string",
+            "termination or expiry: the kind of event end_date comes from.",
+            code=True,
+            values=_listed("termination", "expiry"),
+        ),
         Column(
             "superseded_by_id",
             "integer",
@@ -136,6 +175,7 @@ AGREEMENT_STATUS = View(
         Column("superseded_by_slug", "string", "The replacing agreement's slug."),
         *_date("superseded_date", "When the replacing agreement took effect."),
     ),
+    primary_key=("agreement_id",),
 )
 
 AGREEMENT_DYAD = View(
@@ -152,12 +192,12 @@ AGREEMENT_DYAD = View(
     columns=(
         Column("agreement_id", "integer", "The agreement: agreement.id."),
         Column("agreement_slug", "string", "The agreement's stable identifier: agreement.slug."),
-        Column("type_code", "string", "The agreement's type: agreement_type.code."),
-        Column("status", "string", "The agreement's current status, as in agreement_status."),
+        Column("type_code", "string", "The agreement's type: agreement_type.code.", code=True),
+        Column("status", "string", "The agreement's current status, as in agreement_status.", code=True),
         *_pair(1),
-        Column("role1", "string", "The first state's role: party or signatory (not yet a party)."),
+        Column("role1", "string", "The first state's role: party or signatory (not yet a party).", code=True),
         *_pair(2),
-        Column("role2", "string", "The second state's role: party or signatory."),
+        Column("role2", "string", "The second state's role: party or signatory.", code=True),
         *_date("signature_date", "When both states had signed: the later of their signatures."),
         *_date(
             "entry_into_force_date",
@@ -169,6 +209,7 @@ AGREEMENT_DYAD = View(
             "Empty while it binds them, or when the end is recorded without a date.",
         ),
     ),
+    primary_key=("agreement_id", "country1_id", "country2_id"),
 )
 
 DYAD_YEAR_AGREEMENT = View(
@@ -179,13 +220,13 @@ DYAD_YEAR_AGREEMENT = View(
         Column("year", "integer", "The year."),
         Column("ccode1", "integer", "COW state number of the first state (ccode1 < ccode2)."),
         Column("ccode2", "integer", "COW state number of the second state."),
-        Column("iso3_1", "string", "ISO alpha-3 code of the first state."),
-        Column("iso3_2", "string", "ISO alpha-3 code of the second state."),
+        Column("iso3_1", "string", "ISO alpha-3 code of the first state.", code=True, pattern=ISO3_PATTERN),
+        Column("iso3_2", "string", "ISO alpha-3 code of the second state.", code=True, pattern=ISO3_PATTERN),
         Column("country1_id", "integer", "The first state: country.id."),
         Column("country2_id", "integer", "The second state: country.id."),
         Column("agreement_id", "integer", "The agreement: agreement.id."),
         Column("agreement_slug", "string", "The agreement's stable identifier."),
-        Column("type_code", "string", "The agreement's type: agreement_type.code."),
+        Column("type_code", "string", "The agreement's type: agreement_type.code.", code=True),
         Column(
             "in_force", "integer", "1 when the agreement was in force between the pair in the year, else 0."
         ),
@@ -195,6 +236,7 @@ DYAD_YEAR_AGREEMENT = View(
             "Always 1: the agreement was signed (in force or not) and not ended in the year.",
         ),
     ),
+    primary_key=("country1_id", "country2_id", "year", "agreement_id"),
 )
 
 
@@ -215,10 +257,10 @@ _DYAD_YEAR_COLUMNS = (
     Column("year", "integer", "The year."),
     Column("ccode1", "integer", "COW state number of the first state (ccode1 < ccode2 in dyad_year)."),
     Column("ccode2", "integer", "COW state number of the second state."),
-    Column("iso3_1", "string", "ISO alpha-3 code of the first state."),
-    Column("iso3_2", "string", "ISO alpha-3 code of the second state."),
-    Column("cow_abbrev1", "string", "COW abbreviation of the first state. Not an ISO code."),
-    Column("cow_abbrev2", "string", "COW abbreviation of the second state."),
+    Column("iso3_1", "string", "ISO alpha-3 code of the first state.", code=True, pattern=ISO3_PATTERN),
+    Column("iso3_2", "string", "ISO alpha-3 code of the second state.", code=True, pattern=ISO3_PATTERN),
+    Column("cow_abbrev1", "string", "COW abbreviation of the first state. Not an ISO code.", code=True),
+    Column("cow_abbrev2", "string", "COW abbreviation of the second state.", code=True),
     Column("name1", "string", "English short name of the first state."),
     Column("name2", "string", "English short name of the second state."),
     Column("country1_id", "integer", "The first state: country.id."),
@@ -234,10 +276,16 @@ _DYAD_YEAR_COLUMNS = (
         "in_force_ids",
         "string",
         "The ids of the agreements in force, comma-separated in ascending order; empty when none.",
+        code=True,
+        pattern=ID_LIST_PATTERN,
     ),
     Column("in_force_slugs", "string", "Their slugs, in the same order as in_force_ids."),
     Column(
-        "signed_ids", "string", "The ids of the agreements counted in signed, comma-separated, ascending."
+        "signed_ids",
+        "string",
+        "The ids of the agreements counted in signed, comma-separated, ascending.",
+        code=True,
+        pattern=ID_LIST_PATTERN,
     ),
     Column("signed_slugs", "string", "Their slugs, in the same order as signed_ids."),
 )
@@ -253,6 +301,7 @@ DYAD_YEAR = View(
     + " The per-type columns follow the agreement types of this version; a new type needs a new "
     "version of the view.",
     columns=_DYAD_YEAR_COLUMNS,
+    primary_key=("country1_id", "country2_id", "year"),
 )
 
 DYAD_YEAR_DIRECTED = View(
@@ -261,6 +310,7 @@ DYAD_YEAR_DIRECTED = View(
     details="For analyses that need directed dyads. Twice as many rows as dyad_year; ccode1 is no "
     "longer smaller than ccode2 in half of them.",
     columns=_DYAD_YEAR_COLUMNS,
+    primary_key=("country1_id", "country2_id", "year"),
 )
 
 EXERCISE_DYAD = View(
@@ -274,16 +324,17 @@ EXERCISE_DYAD = View(
         Column("exercise_slug", "string", "The exercise's stable identifier: exercise.slug."),
         Column("exercise_name", "string", "The exercise's name."),
         Column("series", "string", "The recurring series it belongs to (Pitch Black); empty if none."),
-        Column("kind", "string", "exercise, drill, training_deployment or deployment."),
-        Column("status", "string", "held, announced, reported_plan or cancelled."),
+        Column("kind", "string", "exercise, drill, training_deployment or deployment.", code=True),
+        Column("status", "string", "held, announced, reported_plan or cancelled.", code=True),
         *_date("start_date", "First day it ran (first day of the period at month or year precision)."),
         Column("start_year", "integer", "The year of start_date."),
         *_date("end_date", "Last day it ran (first day of the period at month or year precision)."),
         *_pair(1),
-        Column("role1", "string", "The first state's role: host, lead, participant or observer."),
+        Column("role1", "string", "The first state's role: host, lead, participant or observer.", code=True),
         *_pair(2),
-        Column("role2", "string", "The second state's role."),
+        Column("role2", "string", "The second state's role.", code=True),
     ),
+    primary_key=("exercise_id", "country1_id", "country2_id"),
 )
 
 CITATION_COVERAGE = View(
@@ -293,11 +344,11 @@ CITATION_COVERAGE = View(
     "events (agreements) or participants (exercises). A fact is cited when at least one citation "
     "supports it; a contradicting citation does not cite it, and marks it contradicted.",
     columns=(
-        Column("record_type", "string", "agreement or exercise."),
+        Column("record_type", "string", "agreement or exercise.", code=True),
         Column("record_id", "integer", "The record: agreement.id or exercise.id."),
         Column("record_slug", "string", "The record's slug."),
         Column("record_name", "string", "The agreement's short title or the exercise's name."),
-        Column("review_status", "string", "draft, needs_review, verified or disputed."),
+        Column("review_status", "string", "draft, needs_review, verified or disputed.", code=True),
         Column(
             "facts", "integer", "Facts of the record: itself plus its parties and events, or participants."
         ),
@@ -307,6 +358,7 @@ CITATION_COVERAGE = View(
         Column("supporting_citations", "integer", "Citations that support one of its facts."),
         Column("contradicting_citations", "integer", "Citations that contradict one of its facts."),
     ),
+    primary_key=("record_type", "record_id"),
 )
 
 VIEWS = (

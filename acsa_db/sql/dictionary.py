@@ -16,6 +16,14 @@ from .catalog import VIEWS, data_models, data_tables
 
 COVERAGE_FILE = SQL_DIR / "coverage.md"
 
+# Codes that keep their leading zeros and letters: strings, never numbers (036 is Australia).
+TABLE_PATTERNS = {
+    ("country", "iso3"): "^[A-Z]{3}$",
+    ("country", "iso2"): "^[A-Z]{2}$",
+    ("country", "iso_numeric"): "^[0-9]{3}$",
+    ("country", "cow_abbrev"): "^[A-Z]{3}$",
+}
+
 SURROGATE_KEY = (
     "Row number assigned by the database. Stable within one database; use the slug or code to "
     "refer to a row across copies and exports."
@@ -32,6 +40,10 @@ class ColumnDoc:
     references: str = ""  # "table.column" for a foreign key into a published table
     values: tuple = ()  # the allowed values of a coded column, as (value, label)
     max_length: int | None = None
+    pattern: str = ""  # a regular expression every value matches
+    # Text a curator types (titles, names, notes, slugs, URLs): a cell of it may start with
+    # = + - @, which a spreadsheet runs as a formula unless the export escapes it.
+    free_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,7 +54,7 @@ class RelationDoc:
     details: str = ""
     columns: tuple = ()
     rules: tuple = ()  # what the database enforces, as its constraint messages say it
-    primary_key: str | None = None
+    primary_key: tuple = ()  # the columns that identify a row, unique together
     unique_together: tuple = field(default_factory=tuple)
 
 
@@ -69,7 +81,7 @@ def _paragraphs(docstring):
     return " ".join(first.split()), " ".join(rest.split())
 
 
-def _column(model_field, published):
+def _column(model_field, published, table):
     description = str(model_field.help_text or "").strip()
     references = ""
     if model_field.primary_key and not description:
@@ -79,9 +91,11 @@ def _column(model_field, published):
         references = f"{target}.{model_field.target_field.column}" if target in published else ""
         if not description:
             description = f"The {model_field.related_model._meta.verbose_name}: {target}.id."
+    column_type = _frictionless_type(model_field)
+    pattern = TABLE_PATTERNS.get((table, model_field.column), "")
     return ColumnDoc(
         name=model_field.column,
-        type=_frictionless_type(model_field),
+        type=column_type,
         description=description,
         # Empty in the export means NULL or an empty string alike.
         required=model_field.primary_key or not (model_field.null or model_field.blank),
@@ -91,6 +105,8 @@ def _column(model_field, published):
         max_length=None
         if isinstance(model_field, models.TextField)
         else getattr(model_field, "max_length", None),
+        pattern=pattern,
+        free_text=column_type == "string" and not model_field.flatchoices and not pattern,
     )
 
 
@@ -111,9 +127,9 @@ def _table(model, published):
         kind="table",
         summary=summary,
         details=details,
-        columns=tuple(_column(f, published) for f in opts.local_concrete_fields),
+        columns=tuple(_column(f, published, opts.db_table) for f in opts.local_concrete_fields),
         rules=_rules(model),
-        primary_key=opts.pk.column,
+        primary_key=(opts.pk.column,),
     )
 
 
@@ -125,7 +141,7 @@ def _link_table(model, m2m, published):
     columns = []
     for f in through._meta.local_concrete_fields:
         if f.primary_key:
-            columns.append(_column(f, published))
+            columns.append(_column(f, published, through._meta.db_table))
         else:
             table = f.related_model._meta.db_table
             columns.append(
@@ -143,7 +159,7 @@ def _link_table(model, m2m, published):
         summary=f"Links each {owner} to a {target}: {m2m.help_text}",
         columns=tuple(columns),
         rules=(f"Each {target} is linked to an {owner} at most once.",),
-        primary_key="id",
+        primary_key=("id",),
     )
 
 
@@ -164,7 +180,18 @@ def views():
             kind="view",
             summary=view.summary,
             details=view.details,
-            columns=tuple(ColumnDoc(c.name, c.type, c.description) for c in view.columns),
+            primary_key=view.primary_key,
+            columns=tuple(
+                ColumnDoc(
+                    c.name,
+                    c.type,
+                    c.description,
+                    values=c.values,
+                    pattern=c.pattern,
+                    free_text=c.type == "string" and not (c.code or c.values or c.pattern),
+                )
+                for c in view.columns
+            ),
         )
         for view in VIEWS
     ]
@@ -199,6 +226,8 @@ def _column_description(column):
             f"`{value}`" if value == label else f"`{value}` ({label})" for value, label in column.values
         )
         parts.append(f"Values: {listed}.")
+    if column.pattern:
+        parts.append(f"Every value matches `{column.pattern}`.")
     if column.references:
         parts.append(f"→ `{column.references}`.")
     if column.unique:
@@ -219,9 +248,12 @@ def relation_markdown(relation, heading="###"):
                 f"| `{column.name}` | {_type_label(column)} | {empty} | {_cell(_column_description(column))} |"
             )
     else:
+        if relation.primary_key:
+            key = ", ".join(f"`{name}`" for name in relation.primary_key)
+            lines += [f"Key: {key} (one row per value, never empty).", ""]
         lines += ["| column | type | meaning |", "|---|---|---|"]
         for column in relation.columns:
-            lines.append(f"| `{column.name}` | {column.type} | {_cell(column.description)} |")
+            lines.append(f"| `{column.name}` | {column.type} | {_cell(_column_description(column))} |")
     if relation.rules:
         lines += ["", "The database refuses rows that break these rules:", ""]
         lines += [f"- {rule}" for rule in relation.rules]

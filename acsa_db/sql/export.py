@@ -7,21 +7,31 @@ header row, commas, double quotes only where needed, ISO 8601 dates, an empty
 cell for a missing value (never 0 or a placeholder), and one line per record:
 line breaks inside text become spaces, because Stata's default reading binds
 quotes within a line only.
+
+Text is written exactly as stored, a title that starts with "=" included:
+researchers need the exact text. ``escape_formulas=True`` (``--escape-formulas``)
+writes a copy safe to open in a spreadsheet instead: a text cell that starts
+with = + - @, a tab or a carriage return gets a leading apostrophe, the rule of
+the admin's exports (``imports.escaping``). The codebook and datapackage.json
+list the free-text columns where such a cell can occur.
 """
 
 import csv
 import datetime
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from ..imports.escaping import escape_formula
 from . import CURRENT_VERSION
 from .catalog import IN_FORCE_DEFINITION
 from .dictionary import CONVENTIONS, coverage_text, relation_markdown, relations
+from .stata import STATA_DO, stata_do
 
 # The version of the published data set: raise it when a release changes what
 # the files hold (new columns, new definitions) or marks a new curated state.
@@ -33,18 +43,6 @@ DATASET_TITLE = "ACSA DB: Japan's defense cooperation agreements, exercises and 
 CHECKSUMS = "SHA256SUMS"
 CODEBOOK = "CODEBOOK.md"
 DATAPACKAGE = "datapackage.json"
-
-# Rows in a stable order, so that two exports of the same data are the same files.
-VIEW_ORDER = {
-    "calendar_year": ("year",),
-    "agreement_status": ("agreement_id",),
-    "agreement_dyad": ("agreement_id", "country1_id", "country2_id"),
-    "dyad_year_agreement": ("country1_id", "country2_id", "year", "agreement_id"),
-    "dyad_year": ("country1_id", "country2_id", "year"),
-    "dyad_year_directed": ("country1_id", "country2_id", "year"),
-    "exercise_dyad": ("exercise_id", "country1_id", "country2_id"),
-    "citation_coverage": ("record_type", "record_id"),
-}
 
 
 @dataclass(frozen=True)
@@ -81,14 +79,21 @@ def _sha256(path):
     return digest.hexdigest()
 
 
-def _write_csv(connection, relation, path):
+def _text_cell(value):
+    """``cell``, escaped for spreadsheets when the value is text (numbers such as -1 stay numbers)."""
+    return escape_formula(cell(value)) if isinstance(value, str) else cell(value)
+
+
+def _write_csv(connection, relation, path, escape_formulas=False):
     quote = connection.ops.quote_name
     columns = [column.name for column in relation.columns]
-    order = VIEW_ORDER.get(relation.name, (relation.primary_key,) if relation.primary_key else columns[:1])
+    # Rows in the order of their key, so that two exports of the same data are the same files.
+    order = relation.primary_key or columns[:1]
     sql = (
         f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(relation.name)} "
         f"ORDER BY {', '.join(quote(c) for c in order)}"
     )
+    to_cell = _text_cell if escape_formulas else cell
     rows = 0
     # A server-side cursor on PostgreSQL (psycopg2's ordinary cursor holds the whole result in
     # memory before the first fetch): memory stays at one batch, whatever the table's size.
@@ -97,7 +102,7 @@ def _write_csv(connection, relation, path):
         writer.writerow(columns)
         cursor.execute(sql)
         while batch := cursor.fetchmany(2000):
-            writer.writerows([cell(value) for value in row] for row in batch)
+            writer.writerows([to_cell(value) for value in row] for row in batch)
             rows += len(batch)
     return rows
 
@@ -113,8 +118,13 @@ def _schema_field(column):
         constraints["unique"] = True
     if column.values:
         constraints["enum"] = [value for value, _label in column.values]
+    if column.pattern:
+        constraints["pattern"] = column.pattern
     if constraints:
         field["constraints"] = constraints
+    if column.free_text:
+        # Not a Frictionless property: the codebook explains it ("Opening the files in a spreadsheet").
+        field["freeText"] = True
     return field
 
 
@@ -124,8 +134,9 @@ def _resource(exported):
         "fields": [_schema_field(column) for column in relation.columns],
         "missingValues": [""],
     }
-    if relation.primary_key:
-        schema["primaryKey"] = relation.primary_key
+    key = relation.primary_key
+    if key:
+        schema["primaryKey"] = key[0] if len(key) == 1 else list(key)
     foreign_keys = [
         {
             "fields": column.name,
@@ -174,14 +185,15 @@ def _datapackage(files, stamp):
     }
 
 
-READING = """\
+READING = f"""\
 ```r
 agreement_dyad <- read.csv("agreement_dyad.csv")            # base R
 dyad_year <- readr::read_csv("dyad_year.csv")               # readr parses the dates
 ```
 
 ```stata
-import delimited using dyad_year.csv, clear
+do {STATA_DO}                                   // every file, typed and labelled, saved as .dta
+use dyad_year.dta, clear
 ```
 
 ```python
@@ -194,7 +206,44 @@ Frictionless tools read `datapackage.json`, which types every column.
 One value needs care in tools that treat the text `NA` as missing (R and
 pandas do by default): Namibia's ISO alpha-2 code is `NA` in `country.csv`
 (column `iso2`). Pass `na.strings = ""` (R) or `keep_default_na=False,
-na_values=[""]` (pandas) when that column matters."""
+na_values=[""]` (pandas) when that column matters.
+
+Codes keep their leading zeros: `iso_numeric` is text (`036` is Australia, pattern
+`^[0-9]{{3}}$` in `datapackage.json`). Read it as text (`colClasses = c(iso_numeric =
+"character")` in R, `dtype={{"iso_numeric": str}}` in pandas); `{STATA_DO}` reads
+every text column as text in Stata."""
+
+
+def _spreadsheet_text(files, stamp):
+    """Which columns are free text a spreadsheet may run, and whether this export escaped them."""
+    if stamp["formulas_escaped"]:
+        state = (
+            "This export was written with `--escape-formulas`: every text cell that starts with `=`, "
+            "`+`, `-`, `@`, a tab or a carriage return has one more apostrophe in front (`'=1+1`), "
+            "which spreadsheets show as text and never run. Remove exactly one leading apostrophe "
+            "from such a cell to get the stored text back; the checksums are those of the escaped files."
+        )
+    else:
+        state = (
+            "Every cell holds the text exactly as stored, so a title that starts with `=`, `+`, `-` "
+            "or `@` reaches your statistics package unchanged. Opened in a spreadsheet (Excel, "
+            "LibreOffice, Google Sheets), such a cell is run as a formula: import the files as text, "
+            "or export a copy with `manage.py export_dataset --escape-formulas`, which puts an "
+            "apostrophe in front of every such cell."
+        )
+    lines = [
+        state,
+        "",
+        "Free text, where such a cell can occur (`freeText` in datapackage.json): every other "
+        "column holds numbers, dates or codes from a fixed list or pattern.",
+        "",
+        "| file | free-text columns |",
+        "|---|---|",
+    ]
+    for exported in files:
+        free = [f"`{column.name}`" for column in exported.relation.columns if column.free_text]
+        lines.append(f"| `{exported.name}` | {', '.join(free) if free else 'none'} |")
+    return "\n".join(lines)
 
 
 def _codebook(files, stamp):
@@ -215,6 +264,10 @@ def _codebook(files, stamp):
         "a missing value: unknown or not applicable, never zero.",
         "",
         READING,
+        "",
+        "## Opening the files in a spreadsheet",
+        "",
+        _spreadsheet_text(files, stamp),
         "",
         "## Conventions",
         "",
@@ -245,40 +298,58 @@ def schema_migration(connection):
     return max(applied) if applied else ""
 
 
-def export_dataset(outdir, *, using=DEFAULT_DB_ALIAS, now=None):
-    """Write the data set into ``outdir`` (created if needed; it must be empty). Returns the CSV files."""
+@contextmanager
+def read_snapshot(connection):
+    """One transaction for the whole export; on PostgreSQL, one snapshot that cannot write.
+
+    When the export opens the transaction itself, its first statement makes it REPEATABLE READ,
+    READ ONLY: every file shows the data as it was when the export began, and an edit saved while
+    it runs cannot make a view disagree with the tables it is computed from. Inside a caller's
+    transaction the level is the caller's (PostgreSQL allows SET TRANSACTION only before the
+    first query), and so is the snapshot.
+    """
+    starts_transaction = not connection.in_atomic_block
+    with transaction.atomic(using=connection.alias):
+        if connection.vendor == "postgresql" and starts_transaction:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+def export_dataset(outdir, *, using=DEFAULT_DB_ALIAS, now=None, escape_formulas=False):
+    """Write the data set into ``outdir`` (created if needed; it must be empty). Returns the CSV files.
+
+    ``escape_formulas``: prefix text cells that a spreadsheet would run with an apostrophe (off:
+    every cell exactly as stored).
+    """
     outdir = Path(outdir)
     if outdir.exists() and any(outdir.iterdir()):
         raise FileExistsError(f"{outdir} is not empty: export into a new or empty directory.")
     outdir.mkdir(parents=True, exist_ok=True)
     connection = connections[using]
     now = now or datetime.datetime.now(datetime.UTC)
-    stamp = {
-        "dataset_version": DATASET_VERSION,
-        "created": now.astimezone(datetime.UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z",
-        "schema_migration": schema_migration(connection),
-        "views_version": CURRENT_VERSION,
-        "database": connection.vendor,
-    }
     files = []
-    starts_transaction = not connection.in_atomic_block
-    with transaction.atomic(using=using):
-        if connection.vendor == "postgresql" and starts_transaction:
-            # Every file from one snapshot: an edit saved while the export runs cannot make
-            # a view disagree with the tables it is computed from.
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    with read_snapshot(connection):
+        stamp = {
+            "dataset_version": DATASET_VERSION,
+            "created": now.astimezone(datetime.UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z",
+            "schema_migration": schema_migration(connection),
+            "views_version": CURRENT_VERSION,
+            "database": connection.vendor,
+            "formulas_escaped": escape_formulas,
+        }
         for relation in relations():
             name = f"{relation.name}.csv"
             path = outdir / name
-            rows = _write_csv(connection, relation, path)
+            rows = _write_csv(connection, relation, path, escape_formulas)
             files.append(ExportedFile(name, relation, rows, _sha256(path), path.stat().st_size))
 
     (outdir / DATAPACKAGE).write_text(
         json.dumps(_datapackage(files, stamp), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     (outdir / CODEBOOK).write_text(_codebook(files, stamp), encoding="utf-8")
-    listed = sorted([f.name for f in files] + [DATAPACKAGE, CODEBOOK])
+    (outdir / STATA_DO).write_text(stata_do(files, stamp), encoding="utf-8")
+    listed = sorted([f.name for f in files] + [DATAPACKAGE, CODEBOOK, STATA_DO])
     (outdir / CHECKSUMS).write_text(
         "".join(f"{_sha256(outdir / name)}  {name}\n" for name in listed), encoding="utf-8"
     )
