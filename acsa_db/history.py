@@ -57,3 +57,19 @@ def bulk_update_recorded(objs, model, fields, user, reason=None, batch_size=500)
     return bulk_update_with_history(
         objs, model, fields, batch_size=batch_size, default_user=user, default_change_reason=reason
     )
+
+
+class HistoricalRecordsWithLinks(HistoricalRecords):
+    """``HistoricalRecords`` whose many-to-many history tables follow the ``<table>_history`` names.
+
+    simple-history names the history of an m2m field's links (``m2m_fields``)
+    after the app and model (``acsa_db_historicalexercise_domains``) and has
+    no option for it; here it is the link table's name plus ``_history``
+    (``exercise_domain_history``). Each row there is one link as it stood at
+    one version of the record (``history_id`` is that version's row).
+    """
+
+    def get_meta_options_m2m(self, through_model):
+        options = super().get_meta_options_m2m(through_model)
+        options["db_table"] = f"{through_model._meta.db_table}_history"
+        return options

@@ -168,22 +168,21 @@ class Writer:
             self.version_moved.setdefault(model, set()).update(ids)
 
     def _review_changed_records(self):
-        # As acsa_db.review.fact_changed does for one record: a verified record
-        # goes back to needs review, any other gets a new version so that a page
-        # opened before the import cannot overwrite it. In bulk, as there may be
+        # As acsa_db.review.fact_changed does for one record: a verified or disputed
+        # record goes back to needs review, any other gets a new version so that a
+        # page opened before the import cannot overwrite it. In bulk, as there may be
         # thousands.
-        from ..models import ReviewStatus
-        from ..review import fact_changed
+        from ..review import REVIEWED, fact_changed
 
         for model, ids in self.changed_records.items():
             ids = sorted(ids)
             for start in range(0, len(ids), self.batch_size):
                 chunk = ids[start : start + self.batch_size]
-                for record in model.objects.filter(pk__in=chunk, review_status=ReviewStatus.VERIFIED):
+                for record in model.objects.filter(pk__in=chunk, review_status__in=REVIEWED):
                     fact_changed(record, self.user)
                 moved = self.version_moved.get(model, set())
                 model.objects.filter(pk__in=[pk for pk in chunk if pk not in moved]).exclude(
-                    review_status=ReviewStatus.VERIFIED
+                    review_status__in=REVIEWED
                 ).update(version=F("version") + 1)
         self.changed_records.clear()
         self.version_moved.clear()
