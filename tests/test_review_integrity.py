@@ -279,6 +279,23 @@ def test_an_import_sends_a_disputed_record_back(reference_data, cited_exercise, 
     assert_sent_back(record, *before)
 
 
+def test_loading_a_fixture_keeps_a_disputed_exercise_s_status(air, tmp_path):
+    """loaddata saves the row raw, then sets its domains: the links are the fixture's data, not an edit."""
+    from django.core.management import call_command
+
+    exercise = Exercise.objects.create(slug="loaded", name="Loaded")
+    exercise.domains.add(air)
+    Exercise.objects.filter(pk=exercise.pk).update(review_status="disputed", reviewed_at=timezone.now())
+    fixture = tmp_path / "exercise.json"
+    call_command("dumpdata", "acsa_db.exercise", "--natural-foreign", output=str(fixture), verbosity=0)
+    Exercise.objects.all().delete()
+    rows = Exercise.history.count()
+    call_command("loaddata", str(fixture), verbosity=0)
+    loaded = Exercise.objects.get(slug="loaded")
+    assert (loaded.review_status, list(loaded.domains.all())) == ("disputed", [air])
+    assert Exercise.history.count() == rows  # fixture loading writes no history, as before
+
+
 # --- 2. review fields are not data (forms and the model) ----------------------------------------
 
 REVIEW_POST = {
@@ -501,6 +518,19 @@ def test_the_history_page_shows_a_domain_change(client, exercise, air, curator):
     assert page.status_code == 200
     latest = page.context["page_obj"].object_list[0]
     assert [str(change["field"]).lower() for change in latest.history_delta_changes] == ["domains"]
+
+
+def test_an_import_s_versions_list_their_domains(reference_data):
+    from acsa_db.imports.resources import ExerciseResource
+    from acsa_db.imports.service import import_file
+
+    import_file(b"slug,name,domains\na,A,air;sea\n", ExerciseResource)
+    import_file(b"slug,name,domains\na,A,sea\n", ExerciseResource)
+    exercise = Exercise.objects.get(slug="a")
+    first, second = Exercise.history.filter(id=exercise.pk).order_by("history_id")
+    codes = [sorted(link.domain.code for link in row.domains.all()) for row in (first, second)]
+    assert codes == [["air", "sea"], ["sea"]]
+    assert second.diff_against(first).changed_fields == ["domains"]
 
 
 # --- 9. a conflict keeps the curator's input -----------------------------------------------------

@@ -12,6 +12,8 @@ from django.db import connection, models
 from django.db.models import F
 from django.utils import timezone
 
+from ..history import record_links
+
 
 def history_model(model):
     """The model's history table (django-simple-history), or ``None`` when it keeps none."""
@@ -141,6 +143,8 @@ class Writer:
             through(**{source: pk, target: other}) for pk, others in ids_by_pk.items() for other in others
         ]
         through.objects.bulk_create(links, batch_size=self.batch_size)
+        # The versions this import wrote list these links too (exercise_domain_history).
+        record_links(model, list(ids_by_pk), self.now)
 
     # -- references within the same file ---------------------------------------------------------
     def defer_self_reference(self, model, pk, attribute, key):
