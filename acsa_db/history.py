@@ -15,7 +15,8 @@ The import path (django-import-export) saves row by row inside the admin's
 request, so its rows are recorded with the importing user already; with
 ``use_bulk`` it must call the two bulk functions here. Either way it calls
 ``acsa_db.review.fact_changed`` for each agreement or exercise whose facts it
-changed, so that a verified record goes back to review.
+changed, so that a verified or disputed record goes back to review, and
+``record_links`` so that its versions of an exercise list its domains.
 """
 
 from contextlib import contextmanager

@@ -23,7 +23,7 @@ raises ``ReviewRefused`` with a message for the user when a rule says no.
 from contextlib import contextmanager
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .coverage import describe_fact, uncited_facts
@@ -208,7 +208,23 @@ def record_saving(record, update_fields=None):
     return False
 
 
-@transaction.atomic
+# Where a fact's record is, from the fact's row: read in one query before a write, as a
+# fact moved to another record (an event to another agreement) changes both.
+RECORD_PATHS = {
+    AgreementEvent: ((Agreement, "agreement_id"),),
+    AgreementParty: ((Agreement, "agreement_id"),),
+    ExerciseParticipant: ((Exercise, "exercise_id"),),
+    Citation: (
+        (Agreement, "agreement_id"),
+        (Agreement, "agreement_event__agreement_id"),
+        (Agreement, "agreement_party__agreement_id"),
+        (Exercise, "exercise_id"),
+        (Exercise, "exercise_participant__exercise_id"),
+    ),
+}
+
+
+@transaction.atomic(savepoint=False)
 def fact_changed(record, user=None):
     """A fact of ``record`` (an event, party, participant, citation or domain link) was written.
 
@@ -220,6 +236,14 @@ def fact_changed(record, user=None):
     True when the record went back to needs review.
     """
     model = type(record)
+    # The common case in one statement: a record not under review's seal, read at its current version.
+    if (
+        model._base_manager.filter(pk=record.pk, version=record.version)
+        .exclude(review_status__in=REVIEWED)
+        .update(version=F("version") + 1)
+    ):
+        record.version += 1
+        return False
     # Locked (on PostgreSQL) so that two facts of one record written at once queue
     # here instead of both sending it back to review and one failing the version check.
     current = model._base_manager.select_for_update().filter(pk=record.pk).first()
@@ -239,7 +263,7 @@ def fact_changed(record, user=None):
 
 
 @contextmanager
-def fact_write(fact):
+def fact_write(fact, deleting=False):
     """Around the ``save()`` or ``delete()`` of a fact: its records' review follows (``fact_changed``).
 
     The records are the fact's before the write (a fact moved to another
@@ -248,23 +272,23 @@ def fact_write(fact):
     records sent back to review are left on ``fact.sent_back_to_review`` for
     the admin to say so.
     """
-    with transaction.atomic(using=fact._state.db):
-        before = []
-        if fact.pk is not None and not fact._state.adding:
-            stored = type(fact)._base_manager.filter(pk=fact.pk).first()
-            before = stored.records() if stored is not None else []
+    with transaction.atomic(using=fact._state.db, savepoint=False):
+        before = set()
+        if not deleting and fact.pk is not None and not fact._state.adding:
+            paths = RECORD_PATHS[type(fact)]
+            stored = type(fact)._base_manager.filter(pk=fact.pk).values_list(*[p for _, p in paths]).first()
+            before = {
+                (model, pk) for (model, _), pk in zip(paths, stored or (), strict=False) if pk is not None
+            }
         yield
-        user = getattr(fact, "_history_user", None)
-        seen, sent_back = set(), []
         # The fact's own records first: they may be the caller's copies, kept in step.
-        for record in [*fact.records(), *before]:
-            key = (type(record), record.pk)
-            if key in seen:
-                continue
-            seen.add(key)
-            if fact_changed(record, user):
-                sent_back.append(record)
-        fact.sent_back_to_review = sent_back
+        records = {(type(record), record.pk): record for record in fact.records()}
+        for model, pk in before - records.keys():
+            moved_from = model._base_manager.filter(pk=pk).first()
+            if moved_from is not None:
+                records[(model, pk)] = moved_from
+        user = getattr(fact, "_history_user", None)
+        fact.sent_back_to_review = [record for record in records.values() if fact_changed(record, user)]
 
 
 def domain_links_changed(sender, instance, action, reverse, pk_set, **kwargs):

@@ -159,7 +159,7 @@ class RecordFact(models.Model):
     def delete(self, *args, **kwargs):
         from ..review import fact_write
 
-        with fact_write(self):
+        with fact_write(self, deleting=True):
             return super().delete(*args, **kwargs)
 
     def records(self):
