@@ -6,8 +6,9 @@ raises ``ReviewRefused`` with a message for the user when a rule says no.
 
 - Curators send a draft (or a disputed record they have fixed) for review.
 - Reviewers verify a record only when every one of its facts has a supporting
-  citation, and never one whose current version they edited themselves (four
-  eyes: the history since the last review names who edited what).
+  citation, and never one they changed since its last verification (four
+  eyes: the history since then names who edited what; a dispute does not
+  wipe the slate).
 - Reviewers dispute a record whose sources disagree.
 - Changing a fact of a verified or disputed record sends it back to needs
   review and moves its version, whoever writes it. The rule is applied here,
