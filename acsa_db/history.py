@@ -15,12 +15,14 @@ The import path (django-import-export) saves row by row inside the admin's
 request, so its rows are recorded with the importing user already; with
 ``use_bulk`` it must call the two bulk functions here. Either way it calls
 ``acsa_db.review.fact_changed`` for each agreement or exercise whose facts it
-changed, so that a verified record goes back to review.
+changed, so that a verified or disputed record goes back to review, and
+``record_links`` so that its versions of an exercise list its domains.
 """
 
 from contextlib import contextmanager
 from types import SimpleNamespace
 
+from django.db import connection
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -57,3 +59,58 @@ def bulk_update_recorded(objs, model, fields, user, reason=None, batch_size=500)
     return bulk_update_with_history(
         objs, model, fields, batch_size=batch_size, default_user=user, default_change_reason=reason
     )
+
+
+class HistoricalRecordsWithLinks(HistoricalRecords):
+    """``HistoricalRecords`` whose many-to-many history tables follow the ``<table>_history`` names.
+
+    simple-history names the history of an m2m field's links (``m2m_fields``)
+    after the app and model (``acsa_db_historicalexercise_domains``) and has
+    no option for it; here it is the link table's name plus ``_history``
+    (``exercise_domain_history``). Each row there is one link as it stood at
+    one version of the record (``history_id`` is that version's row).
+    """
+
+    def get_meta_options_m2m(self, through_model):
+        options = super().get_meta_options_m2m(through_model)
+        options["db_table"] = f"{through_model._meta.db_table}_history"
+        return options
+
+
+def record_links(model, pks, history_date):
+    """Attach the links of ``pks`` as they stand now to their history rows dated ``history_date``.
+
+    simple-history writes a version's links (``m2m_fields``) when it writes the
+    version, on ``save()``; a writer that adds history rows in bulk (imports)
+    calls this once the links are written, so that its versions list their
+    domains too. Only the latest history row of each record at that date gets
+    them. One ``INSERT ... SELECT`` per field and batch: no value travels
+    through Python.
+    """
+    manager_name = getattr(model._meta, "simple_history_manager_attribute", None)
+    if not manager_name or not pks:
+        return
+    history = getattr(model, manager_name).model
+    quote = connection.ops.quote_name
+    moment = connection.ops.adapt_datetimefield_value(history_date)
+    for field in history._history_m2m_fields:
+        links = HistoricalRecords.m2m_models[field]
+        through = field.remote_field.through
+        own = field.m2m_column_name()  # the link table's column naming the record
+        copied = [f.column for f in through._meta.concrete_fields]
+        latest = (
+            f"SELECT MAX(h.history_id) FROM {quote(history._meta.db_table)} h "
+            f"WHERE h.{quote(model._meta.pk.column)} = l.{quote(own)} AND h.history_date = %s"
+        )
+        for start in range(0, len(pks), 1000):
+            chunk = list(pks[start : start + 1000])
+            marks = ", ".join(["%s"] * len(chunk))
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {quote(links._meta.db_table)} "
+                    f"({', '.join(quote(c) for c in copied)}, {quote('history_id')}) "
+                    f"SELECT {', '.join(f'l.{quote(c)}' for c in copied)}, ({latest}) "
+                    f"FROM {quote(through._meta.db_table)} l WHERE l.{quote(own)} IN ({marks}) "
+                    f"AND ({latest}) IS NOT NULL",
+                    [moment, *chunk, moment],
+                )

@@ -6,15 +6,25 @@ raises ``ReviewRefused`` with a message for the user when a rule says no.
 
 - Curators send a draft (or a disputed record they have fixed) for review.
 - Reviewers verify a record only when every one of its facts has a supporting
-  citation, and never one whose current version they edited themselves (four
-  eyes: the history since the last review names who edited what).
+  citation, and never one they changed since its last verification (four
+  eyes: the history since then names who edited what; a dispute does not
+  wipe the slate).
 - Reviewers dispute a record whose sources disagree.
-- Changing a fact of a verified record sends it back to needs review
-  (``fact_changed``); the admin calls it on every save, imports must too.
+- Changing a fact of a verified or disputed record sends it back to needs
+  review and moves its version, whoever writes it. The rule is applied here,
+  once, and reached by every ORM write: ``CuratedRecord.save()`` calls
+  ``record_saving``, the facts' ``save()`` and ``delete()`` run inside
+  ``fact_write``, a change of an exercise's domains reaches
+  ``domain_links_changed`` (``AcsaDbConfig.ready``), and imports, which write in
+  bulk, call ``fact_changed`` for each record they changed. Not covered:
+  ``QuerySet.update()``, ``QuerySet.delete()``, ``bulk_create`` and SQL
+  written by hand, which call no ``save()``.
 """
 
+from contextlib import contextmanager
+
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .coverage import describe_fact, uncited_facts
@@ -36,6 +46,12 @@ VERIFIED = "review: verified"
 DISPUTED = "review: disputed"
 TRANSITION_REASONS = (SENT_FOR_REVIEW, VERIFIED, DISPUTED)
 BACK_TO_REVIEW = "back to needs review: a fact of the verified record changed"
+
+# A record in one of these states was checked by a reviewer against its citations:
+# changing any of its facts makes that check out of date.
+REVIEWED = (ReviewStatus.VERIFIED, ReviewStatus.DISPUTED)
+# Set by the workflow itself, never by a form, a file or an ordinary save.
+REVIEW_FIELDS = ("review_status", "reviewed_by", "reviewed_at")
 
 
 class ReviewRefused(Exception):
@@ -62,13 +78,23 @@ def _label(record, capital=False):
     return f'{name[:1].upper() + name[1:] if capital else name} "{record}"'
 
 
-def _save_transition(record, user, reason, expected_version):
-    """Save a record whose review fields were just set, refusing if it changed meanwhile."""
+def _save_transition(record, user, reason, expected_version=None):
+    """Save a record whose review fields were just set, refusing if it changed meanwhile.
+
+    ``user`` None leaves the history row to simple-history's current user
+    (the request's, or ``changes_by``'s).
+    """
     if expected_version is not None:
         record.version = expected_version
-    record._history_user = user
+    if user is not None:
+        record._history_user = user
     record._change_reason = reason
-    record.save()
+    # record_saving() keeps the review fields of every other save as the database has them.
+    record._review_transition = True
+    try:
+        record.save()
+    finally:
+        del record._review_transition
 
 
 def _fresh(record):
@@ -142,90 +168,202 @@ def dispute(record, user, expected_version=None):
 TRANSITIONS = {"send_for_review": send_for_review, "verify": verify, "dispute": dispute}
 
 
-def keep_review_state(record):
-    """Before saving an edit: the review fields are the workflow's, not the form's or an old version's.
+def record_saving(record, update_fields=None):
+    """Before any save of an agreement or exercise (``CuratedRecord.save()`` calls it).
 
-    A revert to an old version, or a form filled in before a transition,
-    must not bring back the review status that version had.
+    The review fields are the workflow's: a new record starts as a draft, and
+    an ordinary save (a form, a revert to an old version, a script holding an
+    old copy) keeps the ones the database has. A verified or disputed record
+    whose own facts changed goes back to needs review. Returns True when it did.
     """
-    current = (
-        type(record)
-        ._default_manager.filter(pk=record.pk)
-        .values("review_status", "reviewed_by", "reviewed_at")
-    )
-    for values in current:
-        record.review_status = values["review_status"]
-        record.reviewed_by_id = values["reviewed_by"]
-        record.reviewed_at = values["reviewed_at"]
-
-
-def changed_fields(record):
-    """The names of the fields of ``record`` (about to be saved) that differ from the database row."""
-    model = type(record)
-    ignored = {"id", "version", "review_status", "reviewed_by", "reviewed_at"}
-    fields = [f for f in model._meta.concrete_fields if f.name not in ignored]
-    stored = model._default_manager.filter(pk=record.pk).values(*[f.attname for f in fields]).first()
-    if stored is None:
-        return [f.name for f in fields]
-    return [f.name for f in fields if stored[f.attname] != getattr(record, f.attname)]
-
-
-def prepare_edit(record, user):
-    """Before saving an edit of a record's own fields: sends a verified record back to review.
-
-    Returns True when it did, so that the caller can say so.
-    """
-    if record._state.adding:
+    if getattr(record, "_review_transition", False):
         return False
-    keep_review_state(record)
-    if record.review_status == ReviewStatus.VERIFIED and changed_fields(record):
+    if record._state.adding:
+        record.review_status = ReviewStatus.DRAFT
+        record.reviewed_by = None
+        record.reviewed_at = None
+        return False
+    model = type(record)
+    compared = [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in ("id", "version", *REVIEW_FIELDS)
+        and (update_fields is None or f.name in update_fields or f.attname in update_fields)
+    ]
+    stored = (
+        model._base_manager.filter(pk=record.pk)
+        .values(*[f.attname for f in compared], "review_status", "reviewed_by", "reviewed_at")
+        .first()
+    )
+    if stored is None:
+        return False  # gone: the version check refuses the save
+    record.review_status = stored["review_status"]
+    record.reviewed_by_id = stored["reviewed_by"]
+    record.reviewed_at = stored["reviewed_at"]
+    if record.review_status in REVIEWED and any(
+        stored[f.attname] != getattr(record, f.attname) for f in compared
+    ):
         record.review_status = ReviewStatus.NEEDS_REVIEW
         record._change_reason = BACK_TO_REVIEW
         return True
     return False
 
 
-def return_to_review_if_verified(record, user):
-    """Send a verified record back to needs review (a fact of it changed). True when it did."""
-    record = _fresh(record)
-    if record.review_status != ReviewStatus.VERIFIED:
-        return False
-    record.review_status = ReviewStatus.NEEDS_REVIEW
-    record._history_user = user
-    record._change_reason = BACK_TO_REVIEW
-    record.save()
-    return True
+# Where a fact's record is, from the fact's row: read in one query before a write, as a
+# fact moved to another record (an event to another agreement) changes both.
+RECORD_PATHS = {
+    AgreementEvent: ((Agreement, "agreement_id"),),
+    AgreementParty: ((Agreement, "agreement_id"),),
+    ExerciseParticipant: ((Exercise, "exercise_id"),),
+    Citation: (
+        (Agreement, "agreement_id"),
+        (Agreement, "agreement_event__agreement_id"),
+        (Agreement, "agreement_party__agreement_id"),
+        (Exercise, "exercise_id"),
+        (Exercise, "exercise_participant__exercise_id"),
+    ),
+}
 
 
-def fact_changed(record, user):
-    """A fact of ``record`` (an event, party, participant or citation) was added, changed or deleted.
+@transaction.atomic(savepoint=False)
+def fact_changed(record, user=None):
+    """A fact of ``record`` (an event, party, participant, citation or domain link) was written.
 
-    A verified record goes back to needs review; any other record gets a new
-    version, so that a curator holding its page from before is refused
-    rather than overwriting the change. Returns True when the record went
-    back to needs review. Imports call it once per record they changed.
+    A verified or disputed record goes back to needs review (a history row
+    with ``BACK_TO_REVIEW``); any record gets a new version, so that a
+    curator holding its page from before is refused rather than overwriting
+    the change. ``record`` itself is kept in step when it was current (the
+    caller's own copy stays saveable); an older copy stays outdated. Returns
+    True when the record went back to needs review.
     """
-    if return_to_review_if_verified(record, user):
-        return True
-    record.bump_version()
-    return False
+    model = type(record)
+    # The common case in one statement: a record not under review's seal, read at its current version.
+    if (
+        model._base_manager.filter(pk=record.pk, version=record.version)
+        .exclude(review_status__in=REVIEWED)
+        .update(version=F("version") + 1)
+    ):
+        record.version += 1
+        return False
+    # Locked (on PostgreSQL) so that two facts of one record written at once queue
+    # here instead of both sending it back to review and one failing the version check.
+    current = model._base_manager.select_for_update().filter(pk=record.pk).first()
+    if current is None:
+        return False  # the record itself is being deleted
+    in_step = record.version == current.version
+    sent_back = current.review_status in REVIEWED
+    if sent_back:
+        current.review_status = ReviewStatus.NEEDS_REVIEW
+        _save_transition(current, user, BACK_TO_REVIEW)
+    else:
+        current.bump_version()
+    if in_step:
+        record.version = current.version
+        record.review_status = current.review_status
+    return sent_back
 
 
-def record_of_citation(citation):
-    """The agreement or exercise whose fact a citation backs."""
-    from .coverage import record_of
+@contextmanager
+def fact_write(fact, deleting=False):
+    """Around the ``save()`` or ``delete()`` of a fact: its records' review follows (``fact_changed``).
 
-    target = citation.target
-    return record_of(target) if target is not None else None
+    The records are the fact's before the write (a fact moved to another
+    record changes both) and after it. The user is the fact's
+    ``_history_user`` when set, else simple-history's current user. The
+    records sent back to review are left on ``fact.sent_back_to_review`` for
+    the admin to say so.
+    """
+    with transaction.atomic(using=fact._state.db, savepoint=False):
+        before = set()
+        if not deleting and fact.pk is not None and not fact._state.adding:
+            paths = RECORD_PATHS[type(fact)]
+            stored = type(fact)._base_manager.filter(pk=fact.pk).values_list(*[p for _, p in paths]).first()
+            before = {
+                (model, pk) for (model, _), pk in zip(paths, stored or (), strict=False) if pk is not None
+            }
+        yield
+        # The fact's own records first: they may be the caller's copies, kept in step.
+        records = {(type(record), record.pk): record for record in fact.records()}
+        for model, pk in before - records.keys():
+            moved_from = model._base_manager.filter(pk=pk).first()
+            if moved_from is not None:
+                records[(model, pk)] = moved_from
+        user = getattr(fact, "_history_user", None)
+        fact.sent_back_to_review = [record for record in records.values() if fact_changed(record, user)]
+
+
+def domain_links_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """``m2m_changed`` of ``exercise_domain``: the exercises whose domains changed follow ``fact_changed``.
+
+    ``exercise.domains.add/remove/set/clear`` and ``domain.exercises...``
+    call no ``save()``: Django's signal is the only hook for them
+    (connected in ``AcsaDbConfig.ready``). A call that changes no link
+    (adding a domain already there, removing one that is not) changes
+    nothing here: Django names the links it will add, but not which of those
+    it is asked to remove or clear exist, so those are looked up first.
+    """
+    if not reverse and getattr(instance, "_links_from_fixture", False):
+        return  # a fixture's exercise getting its links: data as it was saved, not an edit
+    through = Exercise.domains.through
+    if action in ("pre_remove", "pre_clear"):
+        links = through.objects.filter(**{"domain" if reverse else "exercise": instance})
+        if action == "pre_remove":
+            links = links.filter(**{"exercise__in" if reverse else "domain__in": pk_set})
+        instance._exercises_losing_domains = set(links.values_list("exercise_id", flat=True))
+        return
+    if action in ("post_remove", "post_clear"):
+        ids = instance.__dict__.pop("_exercises_losing_domains", set())
+    elif action == "post_add":
+        ids = (pk_set or set()) if reverse else ({instance.pk} if pk_set else set())
+    else:
+        return
+    if not ids:
+        return
+    exercises = [instance] if not reverse else list(Exercise.objects.filter(pk__in=ids))
+    for exercise in exercises:
+        fact_changed(exercise)
+
+
+def note_fixture_row(sender, instance, raw, **kwargs):
+    """``post_save`` of an exercise: a raw save is fixture loading, which sets the row's links next.
+
+    ``loaddata`` writes the row without ``save()`` and then sets its domains
+    through the related manager; those links are the fixture's data, and
+    its review status (verified, disputed) must stay as loaded. Fixture
+    loading writes no history (README, History), its links neither.
+    """
+    if raw:
+        instance._links_from_fixture = True
+        instance.skip_history_when_saving = True  # read by simple-history's m2m handler
+
+
+def last_verified_at(record):
+    """When the record was last verified, from its history (None if never).
+
+    Not ``reviewed_at``: a dispute sets that too, and four eyes must not
+    forget an edit because someone disputed the record after it.
+    """
+    return (
+        type(record)
+        .history.filter(id=record.pk, history_change_reason=VERIFIED)
+        .order_by("-history_date")
+        .values_list("history_date", flat=True)
+        .first()
+    )
 
 
 def editors_since_last_review(record):
-    """Ids of the users who changed the record or any of its facts since it was last reviewed.
+    """Ids of the users who changed the record or any of its facts since it was last verified.
 
-    Read from the history tables; rows written by workflow transitions are
-    not edits. Before any review, every change since creation counts.
+    Read from the history tables (the record, its events, parties,
+    participants, citations, and an exercise's domain links, whose changes
+    are rows of the exercise's history); rows written by workflow
+    transitions are not edits. Before any verification, every change since
+    creation counts, including those before a dispute and a new sending for
+    review.
     """
-    since = Q(history_date__gt=record.reviewed_at) if record.reviewed_at else Q()
+    verified_at = last_verified_at(record)
+    since = Q(history_date__gt=verified_at) if verified_at else Q()
     edits = Q(since) & (
         Q(history_change_reason__isnull=True) | ~Q(history_change_reason__in=TRANSITION_REASONS)
     )
@@ -270,9 +408,11 @@ __all__ = [
     "can_send_for_review",
     "dispute",
     "editors_since_last_review",
+    "last_verified_at",
+    "domain_links_changed",
     "fact_changed",
-    "prepare_edit",
-    "return_to_review_if_verified",
+    "fact_write",
+    "record_saving",
     "send_for_review",
     "verify",
 ]

@@ -18,6 +18,7 @@ helpers at the end (``tests/test_error_pages.py``, on small files).
 """
 
 import csv
+import html
 import http.client
 import math
 import os
@@ -666,8 +667,11 @@ class Reader:
 # --- what curators save ----------------------------------------------------------------------------
 
 SAVED = "saved"
-REFUSED_BY_FORM = "refused: changed meanwhile (form check)"
-REFUSED_BY_DATABASE = "refused: changed meanwhile (database check)"
+# A refused save either comes back as the form with the curator's input in it, or (before
+# issue 16's point 9, when the database's version check caught it) as a redirect to the
+# record's page, the input gone.
+REFUSED_BY_FORM = "refused: changed meanwhile (page shown again with the curator's input)"
+REFUSED_BY_DATABASE = "refused: changed meanwhile (input lost: redirected, or not in the page)"
 FAILED = "failed (no answer or server error)"
 INVALID = "form error (unexpected)"
 
@@ -753,7 +757,7 @@ class Curator:
         response = self.browser.post(
             "save", target.change_url, form.pairs("_save"), referer=target.change_url
         )
-        outcome = self._outcome(response, target)
+        outcome = self._outcome(response, target, marker)
         self.ledger.append(
             Edit(
                 self.name,
@@ -766,13 +770,13 @@ class Curator:
             )
         )
 
-    def _outcome(self, response, target):
+    def _outcome(self, response, target, marker):
         if response.status is None or response.status >= 500:
             return FAILED
         if response.status == 302 and response.location == target.changelist_url:
             return SAVED
         if response.status == 200 and "Not saved: this" in response.text:
-            return REFUSED_BY_FORM
+            return REFUSED_BY_FORM if marker in html.unescape(response.text) else REFUSED_BY_DATABASE
         if response.status == 302 and response.location == target.change_url:
             # The save raced past the form's check; the page it redirects to says why.
             page = self.browser.get("edit page", target.change_url)

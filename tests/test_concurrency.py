@@ -10,6 +10,7 @@ from acsa_db.models import Agreement, EditConflict, Exercise, Source
 
 
 def test_the_database_refuses_a_save_based_on_an_older_version(agreement):
+    read_at = agreement.version
     first = Agreement.objects.get(pk=agreement.pk)
     second = Agreement.objects.get(pk=agreement.pk)
     first.title = "First curator's title"
@@ -19,12 +20,12 @@ def test_the_database_refuses_a_save_based_on_an_older_version(agreement):
         second.save()
     agreement.refresh_from_db()
     assert agreement.title == "First curator's title"
-    assert agreement.version == 2
+    assert agreement.version == read_at + 1
     # A copy read after the first save saves normally.
     third = Agreement.objects.get(pk=agreement.pk)
     third.summary = "Supplies and services."
     third.save()
-    assert Agreement.objects.get(pk=agreement.pk).version == 3
+    assert Agreement.objects.get(pk=agreement.pk).version == read_at + 2
 
 
 def test_a_refused_save_writes_no_history(source):
@@ -62,14 +63,15 @@ def test_second_change_form_save_is_refused_with_a_link_to_the_current_version(c
     alice = make_user("alice", "curator")
     bob = make_user("bob", "curator")
     url = reverse("admin:acsa_db_agreement_change", args=[agreement.pk])
-    # Both open the page at version 1.
+    # Both open the page at the same version.
+    opened = agreement.version
     client.force_login(alice)
-    assert client.get(url).context["adminform"].form["based_on_version"].value() == 1
-    response = client.post(url, agreement_data(agreement, 1, title="Alice's title"))
+    assert client.get(url).context["adminform"].form["based_on_version"].value() == opened
+    response = client.post(url, agreement_data(agreement, opened, title="Alice's title"))
     assert response.status_code == 302
 
     client.force_login(bob)
-    response = client.post(url, agreement_data(agreement, 1, title="Bob's title"))
+    response = client.post(url, agreement_data(agreement, opened, title="Bob's title"))
     assert response.status_code == 200
     page = html.unescape(response.content.decode())
     assert "Not saved: this agreement was changed by alice" in page
@@ -84,8 +86,9 @@ def test_second_change_form_save_is_refused_with_a_link_to_the_current_version(c
 def test_second_save_refused_even_when_it_changes_nothing_the_first_did(client, agreement, make_user):
     client.force_login(make_user("alice", "curator"))
     url = reverse("admin:acsa_db_agreement_change", args=[agreement.pk])
-    client.post(url, agreement_data(agreement, 1, summary="Alice's summary"))
-    response = client.post(url, agreement_data(agreement, 1, notes="An unrelated note"))
+    opened = agreement.version
+    client.post(url, agreement_data(agreement, opened, summary="Alice's summary"))
+    response = client.post(url, agreement_data(agreement, opened, notes="An unrelated note"))
     assert response.status_code == 200
     agreement.refresh_from_db()
     assert (agreement.summary, agreement.notes) == ("Alice's summary", "")
@@ -109,7 +112,9 @@ def test_a_save_racing_past_the_form_check_is_refused_by_the_database(
         return cleaned
 
     monkeypatch.setattr(forms.VersionedModelForm, "clean", clean_then_someone_saves)
-    response = client.post(url, agreement_data(agreement, 1, title="Racing title"), follow=True)
+    response = client.post(
+        url, agreement_data(agreement, agreement.version, title="Racing title"), follow=True
+    )
     assert "Not saved" in html.unescape(response.content.decode())
     agreement.refresh_from_db()
     assert (agreement.title, agreement.summary) == (
@@ -203,15 +208,16 @@ def test_revert_from_history_is_a_normal_versioned_save(client, agreement, curat
     client.force_login(curator)
     agreement.title = "Renamed"
     agreement.save()
+    opened = agreement.version
     oldest = agreement.history.earliest()
     url = reverse("admin:acsa_db_agreement_simple_history", args=[agreement.pk, oldest.history_id])
     page = client.get(url)
-    assert page.context["adminform"].form["based_on_version"].value() == 2
+    assert page.context["adminform"].form["based_on_version"].value() == opened
     # Someone saves between opening the revert page and confirming it.
     other = Agreement.objects.get(pk=agreement.pk)
     other.summary = "Meanwhile"
     other.save()
-    data = agreement_data(agreement, 2, title=oldest.title)
+    data = agreement_data(agreement, opened, title=oldest.title)
     response = client.post(url, data)
     assert response.status_code == 200
     agreement.refresh_from_db()

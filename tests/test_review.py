@@ -124,19 +124,24 @@ def test_editing_only_a_fact_or_a_citation_counts_as_editing(cited_agreement, ma
     # After that review, only later edits count: "both" may verify once someone else edits.
     review.dispute(cited_agreement, other)
     citation = Citation.objects.filter(agreement_party__agreement=cited_agreement).first()
-    edit_as(both, citation, locator="p. 2")
-    review.send_for_review(cited_agreement, both)
+    edit_as(both, citation, locator="p. 2")  # the disputed record goes back to needs review
     with pytest.raises(ReviewRefused, match="four eyes"):
         review.verify(cited_agreement, both)
 
 
-def test_earlier_edits_before_the_last_review_do_not_block(cited_agreement, make_user):
+def test_earlier_edits_before_the_last_verification_do_not_block(cited_agreement, make_user):
     both = make_user("both", "curator", "reviewer")
     other = make_user("other", "reviewer")
     edit_as(both, cited_agreement, summary="First version.")
     review.send_for_review(cited_agreement, both)
     review.dispute(cited_agreement, other)
     review.send_for_review(cited_agreement, both)  # a transition, not an edit
+    # A dispute is not a verification: the edit is still unchecked by a second pair of eyes.
+    with pytest.raises(ReviewRefused, match="four eyes"):
+        review.verify(cited_agreement, both)
+    review.verify(cited_agreement, other)
+    review.dispute(cited_agreement, other)
+    review.send_for_review(cited_agreement, both)
     assert review.verify(cited_agreement, both).review_status == ReviewStatus.VERIFIED
 
 

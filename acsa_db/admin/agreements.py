@@ -180,9 +180,6 @@ class AgreementPartyAdmin(LargeTableAdmin, ImportExportAdminMixin, FactAdmin, Hi
     autocomplete_fields = ("agreement", "country", "organization")
     inlines = (AgreementPartyCitationInline,)
 
-    def records_of(self, party):
-        return [party.agreement]
-
     @admin.display(description="agreement", ordering="agreement__slug")
     def agreement_link(self, party):
         return admin_link(party.agreement, party.agreement.short_title)
@@ -199,9 +196,6 @@ class AgreementEventAdmin(LargeTableAdmin, ImportExportAdminMixin, FactAdmin, Hi
     autocomplete_fields = ("agreement", "party")
     inlines = (AgreementEventCitationInline,)
     fields = ("agreement", "kind", "date", "party", "place", "note")
-
-    def records_of(self, event):
-        return [event.agreement]
 
     @admin.display(description="agreement", ordering="agreement__slug")
     def agreement_link(self, event):

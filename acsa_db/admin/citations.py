@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from ..coverage import EXACT_UP_TO, SAMPLE_SIZE, coverage_report, fact_label, record_of
+from ..coverage import EXACT_UP_TO, SAMPLE_SIZE, coverage_report, fact_label
 from ..imports.resources import CitationResource
 from ..models import CITATION_TARGET_PATHS, CITATION_TARGET_RELATED, Citation
 from ..search import admin_search_results
@@ -102,9 +102,6 @@ class CitationAdmin(LargeTableAdmin, ImportExportAdminMixin, FactAdmin, HistoryA
         # On PostgreSQL the source's full-text document and trigram indexes on note and quote
         # (acsa_db/search.py); Django's icontains on SQLite.
         return admin_search_results(self, request, queryset, search_term, super().get_search_results)
-
-    def records_of(self, citation):
-        return [record_of(citation.target)] if citation.target is not None else []
 
     def get_urls(self):
         return [

@@ -132,9 +132,6 @@ class ExerciseParticipantAdmin(LargeTableAdmin, ImportExportAdminMixin, FactAdmi
     autocomplete_fields = ("exercise", "country", "organization")
     inlines = (ExerciseParticipantCitationInline,)
 
-    def records_of(self, participant):
-        return [participant.exercise]
-
     @admin.display(description="exercise", ordering="exercise__slug")
     def exercise_link(self, participant):
         return admin_link(participant.exercise, participant.exercise.name)

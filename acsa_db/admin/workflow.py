@@ -8,12 +8,13 @@ mixins (django-import-export's, for instance) compose with them:
 - ``ConcurrentEditAdmin``: the version check of the change form and of
   list-editable rows (``VersionedRecord`` models);
 - ``ReviewWorkflowAdmin``: send for review, verify, dispute, as actions and as
-  buttons on the record's page, and the return to review of an edited
-  verified record (agreements and exercises);
+  buttons on the record's page, and the message when an edit sent a
+  verified or disputed record back to review (agreements and exercises);
 - ``FactAdmin``: the pages of an event, party, participant or citation, whose
   changes concern the agreement or exercise they belong to.
 
-The rules themselves live in ``acsa_db.review``.
+The rules themselves live in ``acsa_db.review``, and the models' ``save()``
+and ``delete()`` apply them whoever writes: the admin only says what happened.
 """
 
 from django.contrib import admin, messages
@@ -33,11 +34,36 @@ from ..models import EditConflict, ReviewStatus
 from .conflicts import conflict_message
 from .forms import ChangelistVersionedForm
 
-REVIEW_FIELDS = ("review_status", "reviewed_by", "reviewed_at")
+REVIEW_FIELDS = review.REVIEW_FIELDS
 
 
 def _change_url(obj):
     return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def _review_statuses(records):
+    """``{(model, pk): (record, review_status)}`` as the database has them now."""
+    statuses = {}
+    for record in records:
+        if record is None or record.pk is None:
+            continue
+        status = (
+            type(record)._base_manager.filter(pk=record.pk).values_list("review_status", flat=True).first()
+        )
+        statuses[(type(record), record.pk)] = (record, status)
+    return statuses
+
+
+def say_if_sent_back(request, statuses_before):
+    """Tell the user which reviewed records their edit sent back to needs review."""
+    after = _review_statuses([record for record, _ in statuses_before.values()])
+    for key, (record, before) in statuses_before.items():
+        if before in review.REVIEWED and after.get(key, (None, None))[1] == ReviewStatus.NEEDS_REVIEW:
+            messages.warning(
+                request,
+                f'The {record._meta.verbose_name} "{record}" was {before}; as its facts changed, '
+                "it is back to needs review.",
+            )
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -77,26 +103,40 @@ class ConcurrentEditAdmin:
         return super().get_changelist_form(request, **kwargs)
 
     def save_model(self, request, obj, form, change):
+        if getattr(request, "_edit_conflict", None) is not None:
+            # The second pass after a conflict shows the form again; it never saves.
+            raise request._edit_conflict
         seen = form.cleaned_data.get("based_on_version")
         if change and seen is not None:
             # The database refuses the save (EditConflict) if the row moved past this version.
             obj.version = seen
         super().save_model(request, obj, form, change)
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def _answer_conflict(self, request, view, *args):
+        """Run the view; if the database refused a save, run it again to show the refusal with the input.
+
+        Another save got in between the form's version check and this one, so
+        nothing was written (the transaction rolled back). The second pass
+        reads the record at its new version: the form's own check then refuses
+        the same POST, and the page comes back with the curator's input and
+        the conflict message, as when the form caught it first.
+        """
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            return view(request, *args)
         except EditConflict as conflict:
-            # Another save got in between the form's check and this one; nothing was written.
+            request._edit_conflict = conflict
+        try:
+            return view(request, *args)
+        except EditConflict as conflict:
+            # Not expected (the form refuses a stale version first); say it without the input.
             messages.error(request, conflict_message(conflict.record, conflict.record.version))
             return HttpResponseRedirect(request.get_full_path())
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self._answer_conflict(request, super().changeform_view, object_id, form_url, extra_context)
+
     def changelist_view(self, request, extra_context=None):
-        try:
-            return super().changelist_view(request, extra_context)
-        except EditConflict as conflict:
-            messages.error(request, conflict_message(conflict.record, conflict.record.version))
-            return HttpResponseRedirect(request.get_full_path())
+        return self._answer_conflict(request, super().changelist_view, extra_context)
 
 
 class ReviewWorkflowAdmin:
@@ -220,25 +260,13 @@ class ReviewWorkflowAdmin:
         return redirect(_change_url(record))
 
     def save_model(self, request, obj, form, change):
-        if change and review.prepare_edit(obj, request.user):
-            obj._sent_back_to_review = True
-            self._say_back_to_review(request, obj)
+        # The model's save() and its facts' apply the review rules; this only notes what to say.
+        obj._review_before_edit = _review_statuses([obj]) if change else {}
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        record = form.instance
-        if change and not getattr(record, "_sent_back_to_review", False):
-            if any(formset.has_changed() for formset in formsets):
-                if review.return_to_review_if_verified(record, request.user):
-                    self._say_back_to_review(request, record)
-
-    def _say_back_to_review(self, request, record):
-        messages.warning(
-            request,
-            f'The {record._meta.verbose_name} "{record}" was verified; as its facts changed, '
-            "it is back to needs review.",
-        )
+        say_if_sent_back(request, getattr(form.instance, "_review_before_edit", {}))
 
     # --- changelist actions ------------------------------------------------------------
 
@@ -273,45 +301,27 @@ class ReviewWorkflowAdmin:
 class FactAdmin:
     """An event's, party's, participant's or citation's own page: a change is a change of its record."""
 
-    def records_of(self, obj):
-        """The agreements or exercises whose facts ``obj`` is (or was, before this edit)."""
-        raise NotImplementedError
-
-    def _records_before(self, obj):
-        if obj.pk is None:
-            return []
-        stored = type(obj)._default_manager.filter(pk=obj.pk).first()
-        return self.records_of(stored) if stored else []
-
     def save_model(self, request, obj, form, change):
-        obj._records_before_edit = self._records_before(obj)
+        # The fact's save() sends its records back to review (acsa_db.review.fact_write).
+        stored = type(obj)._base_manager.filter(pk=obj.pk).first() if change else None
+        obj._review_before_edit = _review_statuses([*(stored.records() if stored else []), *obj.records()])
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        obj = form.instance
-        self._facts_changed(request, [*getattr(obj, "_records_before_edit", []), *self.records_of(obj)])
+        say_if_sent_back(request, getattr(form.instance, "_review_before_edit", {}))
 
     def delete_model(self, request, obj):
-        records = self.records_of(obj)
+        before = _review_statuses(obj.records())
         super().delete_model(request, obj)
-        self._facts_changed(request, records)
+        say_if_sent_back(request, before)
 
     def delete_queryset(self, request, queryset):
-        records = [record for obj in queryset for record in self.records_of(obj)]
-        super().delete_queryset(request, queryset)
-        self._facts_changed(request, records)
-
-    def _facts_changed(self, request, records):
-        seen = set()
-        for record in records:
-            key = (type(record), record.pk)
-            if record is None or key in seen:
-                continue
-            seen.add(key)
-            if review.fact_changed(record, request.user):
-                messages.warning(
-                    request,
-                    f'The {record._meta.verbose_name} "{record}" was verified; as its facts changed, '
-                    "it is back to needs review.",
-                )
+        # One by one: QuerySet.delete() calls no delete(), and each fact's delete() is
+        # what sends its record back to review.
+        facts = list(queryset)
+        before = _review_statuses([record for fact in facts for record in fact.records()])
+        with transaction.atomic():
+            for fact in facts:
+                fact.delete()
+        say_if_sent_back(request, before)

@@ -12,6 +12,8 @@ from django.db import connection, models
 from django.db.models import F
 from django.utils import timezone
 
+from ..history import record_links
+
 
 def history_model(model):
     """The model's history table (django-simple-history), or ``None`` when it keeps none."""
@@ -141,6 +143,8 @@ class Writer:
             through(**{source: pk, target: other}) for pk, others in ids_by_pk.items() for other in others
         ]
         through.objects.bulk_create(links, batch_size=self.batch_size)
+        # The versions this import wrote list these links too (exercise_domain_history).
+        record_links(model, list(ids_by_pk), self.now)
 
     # -- references within the same file ---------------------------------------------------------
     def defer_self_reference(self, model, pk, attribute, key):
@@ -168,22 +172,21 @@ class Writer:
             self.version_moved.setdefault(model, set()).update(ids)
 
     def _review_changed_records(self):
-        # As acsa_db.review.fact_changed does for one record: a verified record
-        # goes back to needs review, any other gets a new version so that a page
-        # opened before the import cannot overwrite it. In bulk, as there may be
+        # As acsa_db.review.fact_changed does for one record: a verified or disputed
+        # record goes back to needs review, any other gets a new version so that a
+        # page opened before the import cannot overwrite it. In bulk, as there may be
         # thousands.
-        from ..models import ReviewStatus
-        from ..review import fact_changed
+        from ..review import REVIEWED, fact_changed
 
         for model, ids in self.changed_records.items():
             ids = sorted(ids)
             for start in range(0, len(ids), self.batch_size):
                 chunk = ids[start : start + self.batch_size]
-                for record in model.objects.filter(pk__in=chunk, review_status=ReviewStatus.VERIFIED):
+                for record in model.objects.filter(pk__in=chunk, review_status__in=REVIEWED):
                     fact_changed(record, self.user)
                 moved = self.version_moved.get(model, set())
                 model.objects.filter(pk__in=[pk for pk in chunk if pk not in moved]).exclude(
-                    review_status=ReviewStatus.VERIFIED
+                    review_status__in=REVIEWED
                 ).update(version=F("version") + 1)
         self.changed_records.clear()
         self.version_moved.clear()

@@ -6,8 +6,6 @@ The CHECK is NOT LIKE patterns, which SQLite and PostgreSQL read alike; NULL
 the views are dropped first and created again last (acsa_db/sql/README.md).
 On PostgreSQL, a database that already holds such a URL refuses the migration:
 percent-encode it (%7B, %7D, %5C) first.
-
-Numbered 0011 and depending on 0009: the lead chains it after 0010 on merging.
 """
 
 import acsa_db.models.sources
@@ -24,7 +22,7 @@ HELP_TEXT = (
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('acsa_db', '0009_citation_target_stance_indexes'),
+        ('acsa_db', '0010_exercise_domain_history'),
     ]
 
     operations = [

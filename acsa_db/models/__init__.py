@@ -1,7 +1,7 @@
 """The ACSA DB models, split by domain. Table names are set in each Meta.db_table."""
 
 from .agreements import Agreement, AgreementEvent, AgreementParty, AgreementType
-from .base import CuratedRecord, EditConflict, ReviewStatus, VersionedRecord
+from .base import CuratedRecord, EditConflict, RecordFact, ReviewStatus, VersionedRecord
 from .countries import Country, Organization
 from .exercises import Domain, Exercise, ExerciseParticipant
 from .sources import CITATION_TARGET_PATHS, CITATION_TARGET_RELATED, CITATION_TARGETS, Citation, Source
@@ -22,6 +22,7 @@ __all__ = [
     "Exercise",
     "ExerciseParticipant",
     "Organization",
+    "RecordFact",
     "ReviewStatus",
     "Source",
     "VersionedRecord",

@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from ..partial_dates import PartialDate, partial_date_constraints, precision_field
-from .base import CuratedRecord, PartyReference, choice_constraint
+from .base import CuratedRecord, PartyReference, RecordFact, choice_constraint
 
 
 class AgreementTypeManager(models.Manager):
@@ -179,7 +179,7 @@ class AgreementPartyManager(models.Manager):
         )
 
 
-class AgreementParty(PartyReference):
+class AgreementParty(RecordFact, PartyReference):
     """A state or organization that is party to an agreement."""
 
     Role = AgreementPartyRole
@@ -237,6 +237,9 @@ class AgreementParty(PartyReference):
 
     natural_key.dependencies = ["acsa_db.agreement", "acsa_db.country", "acsa_db.organization"]
 
+    def records(self):
+        return [self.agreement]
+
 
 class AgreementEventKind(models.TextChoices):
     NEGOTIATION_ANNOUNCED = "negotiation_announced", "talks agreed or announced"
@@ -261,7 +264,7 @@ class AgreementEventManager(models.Manager):
         return self.get(agreement__slug=agreement_slug, kind=kind, date=date)
 
 
-class AgreementEvent(models.Model):
+class AgreementEvent(RecordFact):
     """A dated step in an agreement's life: talks, signature, approval, entry into force, ..."""
 
     Kind = AgreementEventKind
@@ -316,6 +319,9 @@ class AgreementEvent(models.Model):
         return (self.agreement.slug, self.kind, self.date.isoformat() if self.date else None)
 
     natural_key.dependencies = ["acsa_db.agreement"]
+
+    def records(self):
+        return [self.agreement]
 
     def clean(self):
         from django.core.exceptions import ValidationError

@@ -103,6 +103,17 @@ class CuratedRecord(VersionedRecord):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        # The review rules (acsa_db.review.record_saving) apply to every save, not only the
+        # admin's: review fields are the workflow's, and a changed fact of a reviewed record
+        # sends it back to needs review.
+        from ..review import record_saving
+
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            record_saving(self, kwargs.get("update_fields"))
+            super().save(*args, **kwargs)
+
     @classmethod
     def review_status_constraint(cls, prefix):
         return models.CheckConstraint(
@@ -124,6 +135,36 @@ class CuratedRecord(VersionedRecord):
     @property
     def is_verified(self):
         return self.review_status == ReviewStatus.VERIFIED
+
+
+class RecordFact(models.Model):
+    """A fact of an agreement or exercise: an event, a party, a participant, a citation.
+
+    Writing one changes its record: every ``save()`` and ``delete()`` runs
+    inside ``acsa_db.review.fact_write``, which sends a verified or disputed
+    record back to needs review and moves its version, whoever writes.
+    ``QuerySet.update()``, ``QuerySet.delete()`` and ``bulk_create`` do not
+    call these methods (imports call ``acsa_db.review.fact_changed`` themselves).
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        from ..review import fact_write
+
+        with fact_write(self):
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        from ..review import fact_write
+
+        with fact_write(self, deleting=True):
+            return super().delete(*args, **kwargs)
+
+    def records(self):
+        """The agreements or exercises this fact belongs to (one, or none for a citation without target)."""
+        raise NotImplementedError
 
 
 def choice_constraint(field, choices, prefix, *, allow_blank=False):

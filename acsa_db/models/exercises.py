@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import OuterRef
 from simple_history.models import HistoricalRecords
 
+from ..history import HistoricalRecordsWithLinks
 from ..partial_dates import (
     PartialDate,
     end_not_before_start_constraint,
@@ -11,7 +12,7 @@ from ..partial_dates import (
     precision_field,
 )
 from .agreements import count_subquery
-from .base import CuratedRecord, PartyReference, choice_constraint
+from .base import CuratedRecord, PartyReference, RecordFact, choice_constraint
 
 
 class DomainManager(models.Manager):
@@ -135,8 +136,11 @@ class Exercise(CuratedRecord):
     notes = models.TextField(blank=True, help_text="Curators' notes: caveats, disagreements between sources.")
 
     objects = ExerciseManager()
-    # The exercise_domain links are not in the history: simple-history cannot name an m2m history table.
-    history = HistoricalRecords(table_name="exercise_history", excluded_fields=["version"])
+    # The domain links are history too: each version of the exercise lists its domains then
+    # (exercise_domain_history), and adding or removing one writes a version.
+    history = HistoricalRecordsWithLinks(
+        table_name="exercise_history", excluded_fields=["version"], m2m_fields=[domains]
+    )
 
     class Meta:
         db_table = "exercise"
@@ -192,7 +196,7 @@ class ExerciseParticipantManager(models.Manager):
         )
 
 
-class ExerciseParticipant(PartyReference):
+class ExerciseParticipant(RecordFact, PartyReference):
     """A state or organization that took part in an exercise, and what it sent."""
 
     Role = ParticipantRole
@@ -253,3 +257,6 @@ class ExerciseParticipant(PartyReference):
         return (self.exercise.slug, *self.party_natural_key())
 
     natural_key.dependencies = ["acsa_db.exercise", "acsa_db.country", "acsa_db.organization"]
+
+    def records(self):
+        return [self.exercise]

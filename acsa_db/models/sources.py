@@ -6,7 +6,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from ..partial_dates import PartialDate, partial_date_constraints, precision_field
-from .base import VersionedRecord, choice_constraint
+from .base import RecordFact, VersionedRecord, choice_constraint
 
 
 class SourceKind(models.TextChoices):
@@ -243,7 +243,7 @@ class CitationManager(models.Manager):
         return self.get(source__slug=source_slug, claim=claim, **{target: target_obj})
 
 
-class Citation(models.Model):
+class Citation(RecordFact):
     """One source backing (or contradicting) one fact: a record, an event, a party or a participant."""
 
     Stance = CitationStance
@@ -399,6 +399,12 @@ class Citation(models.Model):
     def target(self):
         name = self.target_name
         return getattr(self, name) if name else None
+
+    def records(self):
+        target = self.target
+        if target is None:
+            return []
+        return [target if self.agreement_id or self.exercise_id else target.records()[0]]
 
     def natural_key(self):
         return (self.source.slug, self.target_name, *self.target.natural_key(), self.claim)
