@@ -1,10 +1,13 @@
-"""The event kinds the information-security and equipment-transfer sheets need, and an
-exercise's ``part_of`` (the exercise a national deployment went to).
+"""The event kinds the information-security and equipment-transfer sheets need, an exercise's
+``part_of`` (the exercise a national deployment went to), and the claim in the citation indexes of
+dated facts.
 
 New kinds: substantive_agreement, initialing, exchange_of_notes, notice_suspended,
-notice_withdrawn (the CHECK on agreement_event.kind is replaced). On SQLite both
-changes rebuild their tables, so the researchers' views are dropped first and
-created again at the end (acsa_db/sql/README.md).
+notice_withdrawn (the CHECK on agreement_event.kind is replaced). A dated event or exercise is
+cited only by a citation of its date, so the (target, stance) indexes of agreement_event and
+exercise become (target, stance, claim): coverage's probes stay index-only. On SQLite the
+constraint and the new column rebuild their tables, so the researchers' views are dropped first
+and created again at the end (acsa_db/sql/README.md).
 """
 
 import django.db.models.deletion
@@ -25,6 +28,14 @@ class Migration(migrations.Migration):
         migrations.RemoveConstraint(
             model_name="agreementevent",
             name="agreement_event_kind_valid",
+        ),
+        migrations.RemoveIndex(
+            model_name="citation",
+            name="citation_event_stance",
+        ),
+        migrations.RemoveIndex(
+            model_name="citation",
+            name="citation_exercise_stance",
         ),
         migrations.AddField(
             model_name="exercise",
@@ -110,6 +121,16 @@ class Migration(migrations.Migration):
                 help_text="What happened.",
                 max_length=24,
             ),
+        ),
+        migrations.AddIndex(
+            model_name="citation",
+            index=models.Index(
+                fields=["agreement_event", "stance", "claim"], name="citation_event_stance_claim"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="citation",
+            index=models.Index(fields=["exercise", "stance", "claim"], name="citation_exercise_stance_claim"),
         ),
         migrations.AddConstraint(
             model_name="agreementevent",

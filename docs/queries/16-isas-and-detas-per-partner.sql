@@ -22,7 +22,7 @@ WHERE t.code IN ('ISA', 'DETA')
   )
   AND NOT EXISTS (SELECT 1 FROM agreement later WHERE later.supersedes_id = a.id)
 GROUP BY COALESCE(c.iso3, o.acronym)
-ORDER BY isas + detas DESC, partner;
+ORDER BY COUNT(*) DESC, partner;
 
 -- Expected result on the seeded data (fixtures/seed, dataset version 0.1.0):
 --
