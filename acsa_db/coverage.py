@@ -4,6 +4,9 @@ A fact is a row that a citation can back: an agreement or exercise as a
 whole, an agreement's event or party, an exercise's participant. A fact is
 *cited* when at least one citation with stance "supports" backs it; a
 "contradicts" citation does not count, and makes the fact *contradicted*.
+A dated fact (an event with a date, an exercise with a start date) is cited
+only when a supporting citation backs its date (claim "date"): a source for
+the exercise's existence says nothing about when it took place.
 
 Everything here is a query that the database answers with EXISTS subqueries
 or counts over the citations, so the coverage page and the changelist
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 
 from django.db import connections
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
+from django.db.models.lookups import IsNull
 
 from .models import (
     CITATION_TARGET_PATHS,
@@ -32,6 +36,7 @@ from .models import (
 
 SUPPORTS = Citation.Stance.SUPPORTS
 CONTRADICTS = Citation.Stance.CONTRADICTS
+DATE_CLAIM = Citation.Claim.DATE
 
 
 @dataclass(frozen=True)
@@ -42,11 +47,35 @@ class FactTable:
     model: type
     citation_field: str  # the citation column that points at a row of this table
     record_field: str | None  # the column that points at the agreement or exercise; None for those
+    date_field: str | None = None  # the fact's date: when set, only a citation of the date makes it cited
 
     def citations(self, stance, fact=None):
         """Citations of ``stance`` of ``fact`` (by default, the row of the enclosing query)."""
         fact = OuterRef("pk") if fact is None else fact
         return Citation.objects.filter(**{self.citation_field: fact, "stance": stance})
+
+    def backing(self, fact=None):
+        """The supporting citations that make ``fact`` cited (by default, the row of the enclosing query).
+
+        Any supporting citation backs an undated fact; a dated one needs a citation of its date.
+        ``fact`` is the enclosing row (None or ``OuterRef("pk")``) or a row of this table.
+        """
+        supports = self.citations(SUPPORTS, fact.pk if isinstance(fact, self.model) else fact)
+        if self.date_field is None:
+            return supports
+        if isinstance(fact, self.model):
+            if getattr(fact, self.date_field) is None:
+                return supports
+            return supports.filter(claim=DATE_CLAIM)
+        return supports.filter(Q(claim=DATE_CLAIM) | IsNull(OuterRef(self.date_field), True))
+
+    def backing_citations(self):
+        """Every citation that makes some fact of this table cited (for the table's counts)."""
+        supports = Citation.objects.filter(stance=SUPPORTS, **{f"{self.citation_field}__isnull": False})
+        if self.date_field is None:
+            return supports
+        undated = {f"{self.citation_field}__{self.date_field}__isnull": True}
+        return supports.filter(Q(claim=DATE_CLAIM) | Q(**undated))
 
     @property
     def citation_column(self):
@@ -54,7 +83,7 @@ class FactTable:
         return f"{self.citation_field}_id"
 
     def is_cited(self):
-        return Exists(self.citations(SUPPORTS))
+        return Exists(self.backing())
 
     def cited_id(self):
         """The fact's id if a citation supports it, else NULL: one probe of the citations' index per fact.
@@ -66,7 +95,7 @@ class FactTable:
         one index probe per fact. It reads the target column, not the
         citation's id: the index holds it, so the probe reads no citation row.
         """
-        return Subquery(self.citations(SUPPORTS).order_by().values(self.citation_column)[:1])
+        return Subquery(self.backing().order_by().values(self.citation_column)[:1])
 
     def rows(self):
         related = [self.record_field] if self.record_field else []
@@ -77,9 +106,9 @@ class FactTable:
 
 FACT_TABLES = (
     FactTable("agreement", Agreement, "agreement", None),
-    FactTable("agreement_event", AgreementEvent, "agreement_event", "agreement"),
+    FactTable("agreement_event", AgreementEvent, "agreement_event", "agreement", date_field="date"),
     FactTable("agreement_party", AgreementParty, "agreement_party", "agreement"),
-    FactTable("exercise", Exercise, "exercise", None),
+    FactTable("exercise", Exercise, "exercise", None, date_field="start_date"),
     FactTable("exercise_participant", ExerciseParticipant, "exercise_participant", "exercise"),
 )
 
@@ -146,7 +175,7 @@ def table_coverage(table, limit=200, exact=False):
     # Counted from the citations, not fact by fact: the distinct facts among the citations
     # of each stance that point at this table, which the (target, stance) index lists in
     # order (no sort, no citation row read), instead of an EXISTS probe for every fact.
-    cited = _citing(table).filter(stance=SUPPORTS).count()
+    cited = _distinct_facts(table, table.backing_citations()).count()
     contradicted = _citing(table).filter(stance=CONTRADICTS).count()
     total = table.model.objects.count()
     # Where the counts show every fact cited, there is nothing to look for: the walk would check
@@ -206,7 +235,12 @@ def wilson_interval(successes, trials, z=1.96):
 def _citing(table):
     """The distinct facts of ``table`` that citations point at, as ids."""
     fact_id = table.citation_column
-    return Citation.objects.filter(**{f"{fact_id}__isnull": False}).order_by().values(fact_id).distinct()
+    return _distinct_facts(table, Citation.objects.filter(**{f"{fact_id}__isnull": False}))
+
+
+def _distinct_facts(table, citations):
+    """The distinct facts of ``table`` that ``citations`` point at, as ids."""
+    return citations.order_by().values(table.citation_column).distinct()
 
 
 def _uncited_rows(table, uncited, limit):
@@ -264,9 +298,7 @@ def _facts_of(record_model, record_ref, condition):
 
 
 def _some_fact_uncited(record_model):
-    return _facts_of(
-        record_model, OuterRef("pk"), lambda table, fact: ~Exists(table.citations(SUPPORTS, fact))
-    )
+    return _facts_of(record_model, OuterRef("pk"), lambda table, fact: ~Exists(table.backing(fact)))
 
 
 def with_uncited_facts(queryset):
@@ -312,7 +344,7 @@ def uncited_facts(record):
     """The facts of one agreement or exercise that no citation supports, the record itself first."""
     own, *children = RECORD_FACTS[type(record)]
     facts = []
-    if not own.citations(SUPPORTS, record.pk).exists():
+    if not own.backing(record).exists():
         facts.append(record)
     for table in children:
         facts += list(table.rows().filter(**{table.record_field: record}).filter(~table.is_cited()))

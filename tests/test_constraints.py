@@ -275,6 +275,22 @@ def test_source_url_characters_rule_leaves_other_urls_alone(source):
     )
 
 
+def test_exercise_cannot_be_part_of_itself(exercise):
+    refused_update(Exercise.objects.filter(pk=exercise.pk), part_of=exercise.pk)
+
+
+def test_new_event_kinds_are_accepted_and_unknown_ones_refused(agreement):
+    for kind in (
+        "substantive_agreement",
+        "initialing",
+        "exchange_of_notes",
+        "notice_suspended",
+        "notice_withdrawn",
+    ):
+        agreement.events.create(kind=kind)
+    refused_update(agreement.events.filter(kind="initialing"), kind="signing_postponed")
+
+
 # --- nothing deleted silently --------------------------------------------------------------
 
 

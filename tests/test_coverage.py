@@ -17,7 +17,7 @@ from acsa_db.coverage import (
     with_contradicting_citations,
     with_uncited_facts,
 )
-from acsa_db.models import Agreement, Citation, Exercise
+from acsa_db.models import Agreement, Citation, Exercise, Source
 
 
 def test_report_counts_per_table(cited_agreement, exercise, source):
@@ -118,9 +118,10 @@ def test_the_sample_and_the_newest_facts_are_checked_one_index_probe_each(drills
             cursor.execute(f"EXPLAIN {sql}")
             plan = "\n".join(row[0] for row in cursor.fetchall())
             # Not an anti-join with the citations (merged, it reads the whole index): a subplan
-            # run per fact, reading the (target, stance) index alone.
+            # run per fact, reading the (target, stance, claim) index alone: an exercise is dated,
+            # so whether a citation backs its date is read from the index too.
             assert "Anti Join" not in plan and "SubPlan" in plan, plan
-            assert "Index Only Scan using citation_exercise_stance" in plan, plan
+            assert "Index Only Scan using citation_exercise_stance_claim" in plan, plan
 
 
 @on_postgresql
@@ -170,8 +171,9 @@ def test_the_wilson_interval_stays_within_0_and_1_and_is_not_empty_at_either_end
 @pytest.mark.django_db
 @pytest.mark.parametrize("table", FACT_TABLES, ids=lambda table: table.table)
 def test_the_cited_count_reads_only_the_target_and_stance_index(table):
+    # (target, stance), or (target, stance, claim) for the dated facts' tables.
     [index] = [
-        index.name for index in Citation._meta.indexes if index.fields == [table.citation_field, "stance"]
+        index.name for index in Citation._meta.indexes if index.fields[:2] == [table.citation_field, "stance"]
     ]
     fact_id = f"{table.citation_field}_id"
     citing = Citation.objects.filter(**{f"{fact_id}__isnull": False}, stance="supports")
@@ -248,3 +250,42 @@ def test_record_page_shows_citations_per_fact_and_what_is_missing(client, exerci
         "participant Germany",
     ]
     assert [str(f.party) for f in uncited_facts(exercise)[1:]] == ["Japan", "Germany"]
+
+
+def test_a_dated_fact_is_cited_only_by_a_citation_of_its_date(cited_agreement, exercise, source):
+    """A source for an event's or exercise's existence does not back its date (issue 17, point 9)."""
+    events = next(table for table in FACT_TABLES if table.table == "agreement_event")
+    exercises = next(table for table in FACT_TABLES if table.table == "exercise")
+    signed = cited_agreement.events.create(kind="amendment", date="2025-03-01", date_precision="month")
+    undated = cited_agreement.events.create(kind="negotiation_launch", place="Berlin")
+    Citation.objects.create(source=source, agreement_event=signed, claim="existence")
+    Citation.objects.create(source=source, agreement_event=undated, claim="existence")
+    assert exercise.start_date is not None
+    Citation.objects.create(source=source, exercise=exercise, claim="existence")
+
+    def uncited(table):
+        return list(
+            table.model.objects.filter(~table.is_cited()).filter(pk__in=[signed.pk, undated.pk, exercise.pk])
+        )
+
+    # The dated facts count as uncited everywhere coverage is read: the counts, the lists, a record's facts,
+    # the changelist filter and the per-fact probe.
+    assert uncited(events) == [signed]
+    assert uncited(exercises) == [exercise]
+    assert table_coverage(events).uncited_rows == [signed]
+    assert (table_coverage(exercises).cited, table_coverage(exercises).uncited_rows) == (0, [exercise])
+    assert signed in uncited_facts(cited_agreement) and undated not in uncited_facts(cited_agreement)
+    assert uncited_facts(exercise)[0] == exercise
+    assert cited_agreement in with_uncited_facts(Agreement.objects.all())
+    probe = Exercise.objects.filter(pk=exercise.pk).annotate(cited_id=exercises.cited_id())
+    assert probe.get().cited_id is None
+
+    # A citation of the date makes them cited; a contradicting one does not.
+    other_report = Source.objects.create(slug="other-report", title="Another report", kind="news")
+    Citation.objects.create(source=other_report, agreement_event=signed, claim="date", stance="contradicts")
+    assert uncited(events) == [signed]
+    Citation.objects.create(source=source, agreement_event=signed, claim="date")
+    Citation.objects.create(source=source, exercise=exercise, claim="date")
+    assert uncited(events) == [] and uncited(exercises) == []
+    assert table_coverage(exercises).cited == 1
+    assert probe.get().cited_id == exercise.pk

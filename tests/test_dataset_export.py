@@ -128,10 +128,10 @@ def test_values_match_their_declared_types_keys_and_codes(exported):
 def test_unknown_is_an_empty_cell_never_zero(exported):
     status = {row[1]: row for row in read_csv(exported / "agreement_status.csv")[1:]}
     header = read_csv(exported / "agreement_status.csv")[0]
-    us_1996 = dict(zip(header, status["acsa-jpn-usa-1996"], strict=True))
-    # No source gives the 1996 Japan–US ACSA's entry into force.
-    assert us_1996["entry_into_force_date"] == "" and us_1996["entry_into_force_date_precision"] == ""
-    assert us_1996["signature_date"] == "1996-04-15" and us_1996["signature_date_precision"] == "day"
+    nzl = dict(zip(header, status["acsa-jpn-nzl-2025"], strict=True))
+    # No source gives the Japan–New Zealand ACSA's entry into force.
+    assert nzl["entry_into_force_date"] == "" and nzl["entry_into_force_date_precision"] == ""
+    assert nzl["signature_date"] == "2025-12-19" and nzl["signature_date_precision"] == "day"
     # Every NULL in the database is an empty cell in the file, column by column.
     header, *rows = read_csv(exported / "country.csv")
     with connection.cursor() as cursor:

@@ -71,7 +71,8 @@ def test_verify_records_reviewer_and_time(cited_agreement, curator, reviewer):
 def test_exercise_needs_its_participants_cited(exercise, source, make_user):
     user = make_user("both", "curator", "reviewer")
     other = make_user("other", "reviewer")
-    Citation.objects.create(source=source, exercise=exercise, claim="existence")
+    # The exercise is dated: only a citation of its date backs it (a dated fact's existence is not enough).
+    Citation.objects.create(source=source, exercise=exercise, claim="date")
     review.send_for_review(exercise, user)
     with pytest.raises(ReviewRefused, match="participant Japan; participant Germany"):
         review.verify(exercise, other)

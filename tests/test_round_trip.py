@@ -73,6 +73,7 @@ def snapshot():
 def empty_database():
     Agreement.objects.update(supersedes=None)
     Source.objects.update(relays=None)
+    Exercise.objects.update(part_of=None)
     for model in TABLES:
         model.objects.all().delete()
     assert not any(model.objects.exists() for model in TABLES)

@@ -32,6 +32,9 @@ pytestmark = pytest.mark.django_db
 SEED_DIR = Path(settings.BASE_DIR) / "fixtures" / "seed"
 SEED_FILES = ["sources.yaml", "agreements.yaml", "exercises.yaml", "citations.yaml"]
 REVIEWED_AT = datetime.datetime(2026, 11, 26, tzinfo=datetime.UTC)
+# The records of the second sheet (isa.yaml, deta.yaml) were checked against it later.
+SECOND_SHEET_REVIEWED_AT = datetime.datetime(2026, 12, 4, tzinfo=datetime.UTC)
+SECOND_SHEET_PREFIXES = ("isa-", "deta-", "gsomia-jpn-usa-")
 
 # Foreign keys in the seed files; each must be written as a natural key (a list) or null.
 FOREIGN_KEYS = {
@@ -108,13 +111,13 @@ def test_seed_files_use_natural_keys_only():
 def test_fixtures_load_into_an_empty_database(seeded):
     assert set(seeded["before"].values()) == {0}
     assert seeded["after"] == {
-        "Source": 166,
-        "Agreement": 21,
-        "AgreementParty": 44,
-        "AgreementEvent": 69,
+        "Source": 381,
+        "Agreement": 57,
+        "AgreementParty": 116,
+        "AgreementEvent": 168,
         "Exercise": 19,
-        "ExerciseParticipant": 47,
-        "Citation": 713,
+        "ExerciseParticipant": 51,
+        "Citation": 1427,
     }
     assert table_counts() == seeded["after"]
 
@@ -252,7 +255,7 @@ def test_reported_plan_is_not_recorded_as_carried_out(seeded):
 
 
 AGREEMENT_STATUSES = {
-    "acsa-jpn-usa-1996": "verified",
+    "acsa-jpn-usa-1996": "needs_review",  # entry into force known to the year from one source
     "acsa-jpn-usa-2016": "verified",
     "acsa-jpn-aus-2010": "verified",
     "acsa-jpn-aus-2017": "verified",
@@ -273,6 +276,43 @@ AGREEMENT_STATUSES = {
     "itpp-nato-jpn-2023": "verified",
     "missile-warning-jpn-kor-usa-2023": "verified",
     "tscf-moc-jpn-kor-usa-2024": "verified",
+    # the second sheet (isa.yaml, deta.yaml)
+    "deta-jpn-are-2023": "needs_review",
+    "deta-jpn-aus-2014": "needs_review",
+    "deta-jpn-bgd": "disputed",
+    "deta-jpn-can-2026": "verified",
+    "deta-jpn-deu-2017": "needs_review",
+    "deta-jpn-fin": "needs_review",
+    "deta-jpn-fra-2015": "verified",
+    "deta-jpn-gbr-2013": "needs_review",
+    "deta-jpn-idn-2021": "disputed",
+    "deta-jpn-ind-2015": "verified",
+    "deta-jpn-ita-2017": "needs_review",
+    "deta-jpn-mng-2024": "needs_review",
+    "deta-jpn-mys-2018": "verified",
+    "deta-jpn-phl-2016": "disputed",
+    "deta-jpn-sgp-2023": "verified",
+    "deta-jpn-swe-2022": "verified",
+    "deta-jpn-tha-2022": "needs_review",
+    "deta-jpn-usa-1983": "verified",
+    "deta-jpn-usa-2006": "verified",
+    "deta-jpn-vnm-2021": "needs_review",
+    "gsomia-jpn-usa-2007": "verified",
+    "isa-eu-jpn": "verified",
+    "isa-jpn-aus-2012": "verified",
+    "isa-jpn-can-2025": "needs_review",
+    "isa-jpn-deu-2021": "disputed",
+    "isa-jpn-fra-2011": "verified",
+    "isa-jpn-gbr-2013": "needs_review",
+    "isa-jpn-ind-2015": "verified",
+    "isa-jpn-ita-2016": "needs_review",
+    "isa-jpn-nzl-2025": "verified",
+    "isa-jpn-phl": "needs_review",
+    "isa-jpn-ukr-2024": "disputed",
+    "isa-nato-jpn-2010": "verified",
+    "isa-programme-jpn-usa-2011": "needs_review",
+    "isa-programme-jpn-usa-2018-e767": "verified",
+    "isa-programme-jpn-usa-2021-weapons": "verified",
 }
 
 EXERCISE_STATUSES = {
@@ -304,7 +344,8 @@ def test_review_statuses_follow_confidence(seeded):
     for record in [*Agreement.objects.all(), *Exercise.objects.all()]:
         assert record.reviewed_by is None
         if record.review_status in ("verified", "disputed"):
-            assert record.reviewed_at == REVIEWED_AT, record
+            second_sheet = isinstance(record, Agreement) and record.slug.startswith(SECOND_SHEET_PREFIXES)
+            assert record.reviewed_at == (SECOND_SHEET_REVIEWED_AT if second_sheet else REVIEWED_AT), record
         else:
             assert record.reviewed_at is None, record
 
@@ -347,7 +388,9 @@ def test_sql_agreements_signed_in_2024(seeded):
         "acsa-jpn-deu-2024",
         "raa-jpn-phl-2024",
         "tscf-moc-jpn-kor-usa-2024",
+        "isa-jpn-ukr-2024",
         "acsa-jpn-ita-2024",
+        "deta-jpn-mng-2024",
     ]
 
 
@@ -415,3 +458,139 @@ def test_sql_disputed_facts_with_the_sources_that_contradict_them(seeded):
         ("guardian-north-2016", "japantimes-gn16"),
         ("pitch-black-2022", "flyteam-pb22-plan"),
     ]
+
+
+# --- The second sheet: information security and equipment transfer ---------------------
+
+
+def test_sql_isas_and_detas_per_partner(seeded):
+    """ISAs and DETAs per partner, as MOFA counts them: the programme-specific US notes are apart."""
+    rows = sql(
+        """
+        SELECT t.code, COALESCE(c.iso3, o.acronym) AS partner, COUNT(*)
+        FROM agreement a
+        JOIN agreement_type t ON t.id = a.type_id
+        JOIN agreement_party p ON p.agreement_id = a.id
+        LEFT JOIN country c ON c.id = p.country_id
+        LEFT JOIN organization o ON o.id = p.organization_id
+        WHERE t.code IN ('ISA', 'DETA')
+          AND COALESCE(c.iso3, '') <> 'JPN'
+          AND EXISTS (SELECT 1 FROM agreement_event s WHERE s.agreement_id = a.id AND s.kind = 'signature')
+          AND NOT EXISTS (SELECT 1 FROM agreement n WHERE n.supersedes_id = a.id)
+        GROUP BY t.code, COALESCE(c.iso3, o.acronym)
+        ORDER BY t.code, partner
+        """
+    )
+    isas = {partner: n for code, partner, n in rows if code == "ISA"}
+    detas = {partner: n for code, partner, n in rows if code == "DETA"}
+    # Signed ISAs: the US GSOMIA, NATO, and ten states (the ROK GSOMIA once, from both sheets).
+    assert isas == dict.fromkeys(
+        ["AUS", "CAN", "DEU", "FRA", "GBR", "IND", "ITA", "KOR", "NATO", "NZL", "UKR", "USA"], 1
+    )
+    # Signed DETAs: 17 partners, the US once (its 2006 notes replaced those of 1983).
+    deta_partners = "ARE AUS CAN DEU FRA GBR IDN IND ITA MNG MYS PHL SGP SWE THA USA VNM".split()
+    assert detas == dict.fromkeys(deta_partners, 1)
+    programme_notes = Agreement.objects.filter(type__code="ISA_PROGRAMME")
+    assert programme_notes.count() == 3
+    assert {event.kind for note in programme_notes for event in note.events.all()} == {"exchange_of_notes"}
+
+
+def test_the_rok_gsomia_is_one_agreement_with_both_sheets_events(seeded):
+    assert Agreement.objects.filter(parties__country__iso3="KOR", type__code="ISA").count() == 1
+    gsomia = Agreement.objects.get(slug="gsomia-jpn-kor-2016")
+    kinds = list(gsomia.events.order_by("date", "id").values_list("kind", "date"))
+    assert kinds == [
+        ("negotiation_launch", datetime.date(2011, 1, 1)),
+        ("other", datetime.date(2012, 6, 29)),  # signing postponed
+        ("negotiation_announced", datetime.date(2016, 10, 27)),
+        ("initialing", datetime.date(2016, 11, 14)),
+        ("signature", datetime.date(2016, 11, 23)),
+        ("entry_into_force", datetime.date(2016, 11, 23)),
+        ("other", datetime.date(2019, 8, 22)),  # the decision not to keep it
+        ("termination_notice", datetime.date(2019, 8, 23)),
+        ("notice_suspended", datetime.date(2019, 11, 22)),
+        ("reinstatement", datetime.date(2023, 3, 16)),
+        ("other", datetime.date(2023, 3, 17)),
+        ("notice_withdrawn", datetime.date(2023, 3, 21)),
+    ]
+    notice = gsomia.events.get(kind="termination_notice")
+    assert notice.party.country.iso3 == "KOR"
+    # The withdrawal is cited by the first sheet's source and the second sheet's.
+    withdrawal = gsomia.events.get(kind="notice_withdrawn")
+    assert {"koreaherald-gsomia-2023", "asiae-20230321-gsomia-normalized"} <= set(
+        withdrawal.citations.values_list("source__slug", flat=True)
+    )
+
+
+def test_the_us_exchanges_of_notes_are_typed_and_chained(seeded):
+    notes_2006 = Agreement.objects.get(slug="deta-jpn-usa-2006")
+    assert (notes_2006.type.code, notes_2006.supersedes.slug) == ("DETA", "deta-jpn-usa-1983")
+    assert notes_2006.citations.filter(claim="supersession", stance="supports").exists()
+    # No source gives when either set of notes took effect: no entry into force is recorded.
+    assert not AgreementEvent.objects.filter(
+        agreement__slug__in=["deta-jpn-usa-1983", "deta-jpn-usa-2006"], kind="entry_into_force"
+    ).exists()
+
+
+def test_second_sheet_confidence_and_disagreements(seeded):
+    # Single-source facts are loaded and their record needs review (the UK ISA: Yomiuri alone).
+    uk_isa = Agreement.objects.get(slug="isa-jpn-gbr-2013")
+    assert uk_isa.review_status == "needs_review"
+    assert uk_isa.events.filter(kind="agreement_in_principle", date=datetime.date(2013, 6, 17)).exists()
+    # Unverified events stay out: the Japan–Ukraine ISA's entry into force was not found.
+    assert not AgreementEvent.objects.filter(
+        agreement__slug="isa-jpn-ukr-2024", kind="entry_into_force"
+    ).exists()
+    # Disagreements are kept as contradicting citations, and the record is disputed.
+    launch = AgreementEvent.objects.get(agreement__slug="isa-jpn-ukr-2024", kind="negotiation_launch")
+    contradicting = launch.citations.get(stance="contradicts")
+    assert contradicting.source.slug == "nikkei-2023-ukr-isa-via-5ch"
+    assert Agreement.objects.get(slug="isa-jpn-ukr-2024").review_status == "disputed"
+    # The latest document: the Japan–Canada equipment agreement, signed on 27 January 2026.
+    latest = AgreementEvent.objects.exclude(date__isnull=True).order_by("-date").first()
+    assert (latest.agreement.slug, latest.date) == ("deta-jpn-can-2026", datetime.date(2026, 1, 27))
+
+
+def test_mirrors_relay_their_original(seeded):
+    mirror = Source.objects.get(slug="govbase-mofa-20181120-e767-notes")
+    assert mirror.relays_description == "Ministry of Foreign Affairs of Japan"
+    # A page both sheets list is one source; one already in the seed keeps its slug.
+    assert not Source.objects.filter(slug="koreaherald-20230321-gsomia").exists()
+    assert Source.objects.filter(url__contains="JORFARTI000033926792").count() == 1
+
+
+def test_a_deployment_to_an_exercise_is_part_of_it(seeded):
+    deployment = Exercise.objects.get(slug="jasdf-f2-pitch-black-2024")
+    assert deployment.part_of.slug == "pitch-black-2024"
+    # Counting exercises once: Pitch Black 2024 and Japan's contingent to it are one exercise.
+    held_2024 = column(
+        """
+        SELECT slug FROM exercise
+        WHERE part_of_id IS NULL AND start_date >= '2024-01-01' AND start_date < '2025-01-01'
+        ORDER BY slug
+        """
+    )
+    assert "pitch-black-2024" in held_2024
+    assert "jasdf-f2-pitch-black-2024" not in held_2024
+
+
+def test_atlantic_eagles_partners(seeded):
+    partners = Exercise.objects.get(slug="atlantic-eagles-2025").participants
+    assert set(partners.values_list("country__iso3", flat=True)) == {"JPN", "USA", "CAN", "GBR", "DEU"}
+    for partner in partners.exclude(country__iso3="JPN"):
+        assert partner.role == "host"
+        assert partner.citations.filter(claim="participation", stance="supports").count() >= 2
+
+
+def test_the_first_us_acsa_is_in_force_from_1996(seeded):
+    entry = AgreementEvent.objects.get(agreement__slug="acsa-jpn-usa-1996", kind="entry_into_force")
+    assert str(entry.partial_date) == "1996"
+    assert entry.citations.filter(claim="date", stance="supports").count() == 2
+
+
+def test_dated_facts_cite_their_dates(seeded):
+    """Every dated fact has a citation of its date, except Bushido Guardian 2023 (see docs/seed-data.md)."""
+    from acsa_db.coverage import FACT_TABLES
+
+    uncited = [str(fact) for table in FACT_TABLES for fact in table.model.objects.filter(~table.is_cited())]
+    assert uncited == [str(Exercise.objects.get(slug="bushido-guardian-2023"))]

@@ -78,12 +78,12 @@ class ExerciseAdmin(
     )
     search_fields = ("slug", "name", "series", "location", "summary")
     list_select_related = ("host",)
-    autocomplete_fields = ("host",)
+    autocomplete_fields = ("host", "part_of")
     filter_horizontal = ("domains",)
     prepopulated_fields = {"slug": ("name",)}
     inlines = (ExerciseParticipantInline, ExerciseCitationInline)
     fieldsets = (
-        (None, {"fields": ("name", "slug", "series", "kind", "status", "domains")}),
+        (None, {"fields": ("name", "slug", "series", "kind", "status", "part_of", "domains")}),
         ("When and where", {"fields": ("start_date", "end_date", "location", "host")}),
         ("Description", {"fields": ("scenario", "summary", "notes")}),
         ("Review", {"fields": ("review_status", "reviewed_by", "reviewed_at", "citation_check")}),

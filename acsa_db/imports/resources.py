@@ -654,7 +654,8 @@ class AgreementEventResource(TableResource):
 
 
 class ExerciseResource(TableResource):
-    export_select_related = ("host",)
+    self_references = ("part_of",)
+    export_select_related = ("host", "part_of")
     export_prefetch_related = ("domains",)
 
     class Meta:
@@ -670,6 +671,7 @@ class ExerciseResource(TableResource):
             "end_date",
             "location",
             "host",
+            "part_of",
             "scenario",
             "summary",
             "notes",
@@ -689,6 +691,13 @@ class ExerciseResource(TableResource):
             start = PartialDate.from_columns(instance.start_date, instance.start_date_precision)
             end = PartialDate.from_columns(instance.end_date, instance.end_date_precision)
             problems.append(("end_date", f"the end ({end}) is before the start ({start})"))
+        if "part_of" not in self.fields:  # the curator's sheet has no such column
+            return problems
+        own = self.fields["part_of"].widget.resolve(instance.slug) if instance.slug else None
+        if related.get("deferred", {}).get("part_of") == instance.slug or (
+            own and instance.part_of_id == own
+        ):
+            problems.append(("part_of", "an exercise cannot be part of itself"))
         return problems
 
 

@@ -245,7 +245,13 @@ class AgreementEventKind(models.TextChoices):
     NEGOTIATION_ANNOUNCED = "negotiation_announced", "talks agreed or announced"
     NEGOTIATION_LAUNCH = "negotiation_launch", "negotiations launched"
     AGREEMENT_IN_PRINCIPLE = "agreement_in_principle", "agreement in principle"
+    # Japan's "jisshitsu goi": the text is settled and only signature remains, a later step
+    # than an agreement in principle, where terms may still be open.
+    SUBSTANTIVE_AGREEMENT = "substantive_agreement", "negotiations concluded in substance"
+    INITIALING = "initialing", "text initialled"
     SIGNATURE = "signature", "signature"
+    # An instrument made by exchange of notes is signed and takes effect as the notes are exchanged.
+    EXCHANGE_OF_NOTES = "exchange_of_notes", "exchange of notes (instrument made and in force)"
     ADOPTION = "adoption", "adoption (non-treaty instrument)"
     APPROVAL = "approval", "approval or ratification"
     ENTRY_INTO_FORCE = "entry_into_force", "entry into force"
@@ -254,6 +260,9 @@ class AgreementEventKind(models.TextChoices):
     SUSPENSION = "suspension", "suspension"
     REINSTATEMENT = "reinstatement", "reinstatement or normalisation"
     TERMINATION_NOTICE = "termination_notice", "notice of termination"
+    # A notice of termination put on hold or taken back: the agreement stays in force either way.
+    NOTICE_SUSPENDED = "notice_suspended", "notice of termination suspended"
+    NOTICE_WITHDRAWN = "notice_withdrawn", "notice of termination withdrawn"
     TERMINATION = "termination", "termination"
     EXPIRY = "expiry", "expiry"
     OTHER = "other", "other"

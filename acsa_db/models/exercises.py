@@ -1,7 +1,7 @@
 """Exercises, drills and training deployments, and who took part."""
 
 from django.db import models
-from django.db.models import OuterRef
+from django.db.models import OuterRef, Q
 from simple_history.models import HistoricalRecords
 
 from ..history import HistoricalRecordsWithLinks
@@ -129,6 +129,15 @@ class Exercise(CuratedRecord):
         related_name="hosted_exercises",
         help_text="The state that hosted it, if any (none for exercises in international waters).",
     )
+    part_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        help_text="The exercise this deployment went to (a national contingent's deployment to a "
+        "multinational exercise). Count an exercise once: leave out the rows where this is set.",
+    )
     scenario = models.TextField(
         blank=True, help_text="The scenario or purpose practised, as sources describe it."
     )
@@ -163,6 +172,11 @@ class Exercise(CuratedRecord):
             *partial_date_constraints("start_date", "exercise"),
             *partial_date_constraints("end_date", "exercise"),
             end_not_before_start_constraint("start_date", "end_date", "exercise"),
+            models.CheckConstraint(
+                condition=Q(part_of__isnull=True) | ~Q(part_of=models.F("pk")),
+                name="exercise_not_part_of_itself",
+                violation_error_message="An exercise cannot be part of itself.",
+            ),
         ]
 
     def __str__(self):

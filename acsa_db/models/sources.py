@@ -343,9 +343,14 @@ class Citation(RecordFact):
             # plain foreign-key index, which it replaces (migration 0009).
             *[
                 models.Index(fields=[target, "stance"], name=f"citation_{short}_stance")
-                for target, short in zip(
-                    CITATION_TARGETS, ("agreement", "event", "party", "exercise", "participant"), strict=True
-                )
+                for target, short in (("agreement", "agreement"), ("agreement_party", "party"))
+                + (("exercise_participant", "participant"),)
+            ],
+            # A dated fact (an event, an exercise) is cited only by a citation of its date: with the
+            # claim in the index, that too is answered from the index alone (migration 0013).
+            *[
+                models.Index(fields=[target, "stance", "claim"], name=f"citation_{short}_stance_claim")
+                for target, short in (("agreement_event", "event"), ("exercise", "exercise"))
             ],
         ]
         constraints = [

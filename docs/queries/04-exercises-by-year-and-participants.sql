@@ -2,7 +2,9 @@
 --
 -- The year comes from joining calendar_year (no year function differs between
 -- SQLite and PostgreSQL). Participants count states and organizations; a
--- reported plan with no date has no year and comes last.
+-- reported plan with no date has no year and comes last. A national
+-- contingent's deployment to an exercise (part_of set: Japan's F-2s at Pitch
+-- Black 2024) is the same exercise, counted once through the exercise itself.
 SELECT
     y.year,
     e.slug,
@@ -12,6 +14,7 @@ SELECT
 FROM exercise e
 LEFT JOIN calendar_year y ON e.start_date BETWEEN y.starts_on AND y.ends_on
 LEFT JOIN exercise_participant p ON p.exercise_id = e.id
+WHERE e.part_of_id IS NULL
 GROUP BY y.year, e.id, e.slug, e.status, e.start_date
 ORDER BY CASE WHEN y.year IS NULL THEN 1 ELSE 0 END, y.year, e.start_date, e.slug;
 
@@ -32,9 +35,8 @@ ORDER BY CASE WHEN y.year IS NULL THEN 1 ELSE 0 END, y.year, e.start_date, e.slu
 -- | 2023 | usa-jpn-kor-air-drill-2023-10 | held | 3 | 3 |
 -- | 2023 | usa-jpn-kor-air-drill-2023-12 | held | 3 | 3 |
 -- | 2024 | freedom-edge-2024-1 | held | 3 | 3 |
--- | 2024 | jasdf-f2-pitch-black-2024 | held | 2 | 2 |
 -- | 2024 | pitch-black-2024 | held | 2 | 2 |
 -- | 2024 | pacific-skies-2024-japan | held | 4 | 4 |
 -- | 2024 | freedom-edge-2024-2 | held | 3 | 3 |
--- | 2025 | atlantic-eagles-2025 | held | 1 | 1 |
+-- | 2025 | atlantic-eagles-2025 | held | 5 | 5 |
 -- |  | jasdf-fighter-rotation-australia-plan | reported_plan | 1 | 1 |

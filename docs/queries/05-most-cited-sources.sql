@@ -22,10 +22,14 @@ ORDER BY citations DESC, s.slug;
 -- | slug | publisher | kind | citations | contradicting |
 -- |---|---|---|---|---|
 -- | origin-article |  | analysis | 17 | 4 |
--- | seawaves-fe242-2024 | Seawaves Magazine | news | 12 | 0 |
+-- | mofa-ja-20241116-ukr-isa-signing | Ministry of Foreign Affairs of Japan | press_release | 15 | 0 |
+-- | seawaves-fe242-2024 | Seawaves Magazine | news | 13 | 0 |
+-- | aviationist-ps24 | The Aviationist | news | 10 | 0 |
+-- | baphotonews-atlantic-eagles-2025 | BA Photo News | news | 10 | 0 |
+-- | bundeswehr-ps24 | Bundeswehr (German Air Force) | official_statement | 10 | 0 |
+-- | flyteam-pb24-ja | FlyTeam | news | 10 | 0 |
+-- | japantimes-ps24 | The Japan Times | news | 10 | 0 |
+-- | jiji-ps24 | Jiji Press (via nippon.com) | wire | 10 | 0 |
+-- | militaryleak-ps24 | MilitaryLeak | news | 10 | 0 |
 -- | mofa-us-acsa-sign-2016-ja | Ministry of Foreign Affairs of Japan | press_release | 10 | 0 |
--- | aviationist-ps24 | The Aviationist | news | 9 | 0 |
--- | bundeswehr-ps24 | Bundeswehr (German Air Force) | official_statement | 9 | 0 |
--- | japantimes-ps24 | The Japan Times | news | 9 | 0 |
--- | jiji-ps24 | Jiji Press (via nippon.com) | wire | 9 | 0 |
--- | militaryleak-ps24 | MilitaryLeak | news | 9 | 0 |
+-- | keyaero-f35-2023 | Key.Aero | news | 9 | 0 |

@@ -16,8 +16,18 @@ ORDER BY signature_date, agreement_slug;
 --
 -- | agreement_slug | type_code | signature_date | signature_date_precision |
 -- |---|---|---|---|
--- | gsomia-jpn-kor-2016 | ISA | 2016-11-23 | day |
+-- | deta-jpn-usa-1983 | DETA | 1983-11-08 | day |
+-- | deta-jpn-usa-2006 | DETA | 2006-06-23 | day |
+-- | deta-jpn-gbr-2013 | DETA | 2013-07-04 | day |
+-- | deta-jpn-ind-2015 | DETA | 2015-12-12 | day |
+-- | deta-jpn-phl-2016 | DETA | 2016-02-29 | day |
+-- | deta-jpn-ita-2017 | DETA | 2017-05-22 | day |
+-- | deta-jpn-mys-2018 | DETA | 2018-04-18 | day |
+-- | deta-jpn-tha-2022 | DETA | 2022-05-02 | day |
 -- | tscf-moc-jpn-kor-usa-2024 | MOC | 2024-07-28 | day |
+-- | isa-jpn-ukr-2024 | ISA | 2024-11-16 | day |
 -- | acsa-jpn-nld-2025 | ACSA | 2025-12-18 | day |
 -- | acsa-jpn-nzl-2025 | ACSA | 2025-12-19 | day |
+-- | isa-jpn-nzl-2025 | ISA | 2025-12-19 | day |
 -- | acsa-jpn-phl-2026 | ACSA | 2026-01-15 | day |
+-- | deta-jpn-can-2026 | DETA | 2026-01-27 | day |

@@ -18,9 +18,9 @@ ORDER BY record_type, review_status;
 --
 -- | record_type | review_status | records | facts | uncited_facts | contradicted_facts | supporting_citations |
 -- |---|---|---|---|---|---|---|
--- | agreement | disputed | 1 | 5 | 0 | 1 | 10 |
--- | agreement | needs_review | 10 | 69 | 0 | 0 | 153 |
--- | agreement | verified | 10 | 60 | 0 | 0 | 196 |
--- | exercise | disputed | 7 | 24 | 0 | 3 | 150 |
--- | exercise | needs_review | 4 | 14 | 0 | 0 | 32 |
--- | exercise | verified | 8 | 28 | 0 | 4 | 162 |
+-- | agreement | disputed | 6 | 35 | 0 | 6 | 106 |
+-- | agreement | needs_review | 25 | 165 | 0 | 0 | 446 |
+-- | agreement | verified | 26 | 141 | 0 | 0 | 446 |
+-- | exercise | disputed | 7 | 28 | 0 | 3 | 189 |
+-- | exercise | needs_review | 4 | 14 | 0 | 0 | 39 |
+-- | exercise | verified | 8 | 28 | 0 | 4 | 185 |
