@@ -62,6 +62,11 @@ def superuser_client(client, django_user_model):
     return client
 
 
+@pytest.fixture
+def one_of_each(citation, exercise, nato):
+    return citation
+
+
 def filter_parameters(model_admin, user):
     """The query parameters each of this admin's list filters reads, as Django's changelist builds them."""
     request = RequestFactory().get("/")
@@ -119,11 +124,6 @@ def test_autocomplete_answers_hostile_terms_without_a_server_error(superuser_cli
     assert server_errors == []
 
 
-@pytest.fixture
-def one_of_each(citation, exercise, nato):
-    return citation
-
-
 # --- the citation list's "what it cites" filter -------------------------------------------
 
 
@@ -153,8 +153,8 @@ def test_target_filter_takes_the_listed_targets(superuser_client, one_of_each):
     ],
 )
 def test_target_filter_refuses_any_other_field_path(superuser_client, one_of_each, target):
-    # The citation exists and its agreement has a reviewer-less password path: were the value used as a
-    # field path, the filter would answer with the citation (or a long join); it lists nothing.
+    # Used as a field path, most of these values would list the citation (or join without end,
+    # or filter on a password hash); as values the filter does not offer, they list nothing.
     assert Citation.objects.exists()
     assert citation_ids(superuser_client, target=target) in (None, [])
 
