@@ -60,23 +60,28 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
+    # First, so that every response carries the CSP, whoever answers: SecurityMiddleware's
+    # HTTPS redirect and WhiteNoise's static files end the chain before the views.
     "acsa_db.middleware.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a parameter: a NUL character in one is a 400 (PostgreSQL refuses it).
+    "acsa_db.middleware.RefuseNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Lets history rows name the user of the request that wrote them (imports, cascades, inlines).
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
 
-# --- Sign-in throttling (django-axes) ----------------------------------------------------
+# --- Sign-in throttling (django-axes, acsa_db/throttling.py) -----------------------------
 # Five failed sign-ins for one username from one address lock that pair out for
-# 30 minutes (or until `manage.py axes_reset_username NAME`). The same happens for
+# 30 minutes (or until `manage.py axes_reset_username NAME`); twenty failures from
+# one address over any usernames lock that address out. The same happens for
 # usernames that do not exist, so the lock-out tells nothing about accounts.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -86,6 +91,18 @@ AXES_ENABLED = _env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 30)))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "acsa_db.throttling.AddressLimitedHandler"
+ACSA_ADDRESS_FAILURE_LIMIT = int(os.environ.get("ACSA_ADDRESS_FAILURE_LIMIT", 20))
+# The client's address, read from X-Forwarded-For behind a reverse proxy (set
+# ACSA_BEHIND_PROXY=true there, and ACSA_TRUSTED_PROXY_COUNT to the number of proxies
+# that each append to that header); without it every client would be the proxy.
+ACSA_BEHIND_PROXY = _env_bool("ACSA_BEHIND_PROXY", False)
+ACSA_TRUSTED_PROXY_COUNT = int(os.environ.get("ACSA_TRUSTED_PROXY_COUNT", 1))
+if ACSA_TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured(
+        "ACSA_TRUSTED_PROXY_COUNT must be 1 or more (the proxies in front of ACSA DB)."
+    )
+AXES_CLIENT_IP_CALLABLE = "acsa_db.throttling.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "acsa_db/lockout.html"
 AXES_VERBOSE = False
@@ -95,7 +112,9 @@ ROOT_URLCONF = "acsa_db.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Templates that replace a library's own (found before the apps' templates): they
+        # move its inline scripts and styles into static files, for the CSP.
+        "DIRS": [BASE_DIR / "acsa_db" / "template_overrides"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -136,17 +155,23 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 if not IS_DEVELOPMENT:
     # gunicorn serves the collected static files itself through WhiteNoise
     # (runserver does that in development).
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
 
 # --- Security ---------------------------------------------------------------------------
-# Headers on every response; the admin works under this policy (its scripts and
-# styles are files; inline style attributes remain, hence 'unsafe-inline' for styles only).
+# Headers on every response; the admin works under this policy: no inline script, handler
+# or style runs (ours are in acsa_db/static, the libraries' templates that had some are
+# replaced in acsa_db/template_overrides). The one hash is the <style> of templates/500.html,
+# which must not depend on static files (tests/test_csp.py checks it).
+ERROR_PAGE_STYLE_HASH = "'sha256-ASCkamAHf7F8Pht+0goGaHUl3iifvQ63Y2+IsztAszE='"
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    f"default-src 'self'; script-src 'self'; style-src 'self' {ERROR_PAGE_STYLE_HASH}; "
     "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
@@ -165,10 +190,8 @@ if not IS_DEVELOPMENT:
     # that Django trusts its X-Forwarded-Proto header; SECURE_SSL_REDIRECT can be
     # switched off when the proxy already redirects.
     SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
-    if _env_bool("ACSA_BEHIND_PROXY", False):
+    if ACSA_BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-        # Sign-in throttling counts the client's address, not the proxy's.
-        AXES_IPWARE_PROXY_COUNT = 1
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", True)

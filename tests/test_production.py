@@ -91,6 +91,11 @@ def test_gunicorn_serves_the_admin_and_static_files(tmp_path):
             assert b"body" in css.read()
         assert css.status == 200
         assert "max-age" in css.headers.get("Cache-Control", "")
+        # WhiteNoise answers before the views: the security headers are there all the same.
+        assert css.headers["Content-Security-Policy"] == login.headers["Content-Security-Policy"]
+        assert css.headers["X-Content-Type-Options"] == "nosniff"
+        assert css.headers["Referrer-Policy"] == "same-origin"
+        assert css.headers["X-Frame-Options"] == "DENY"
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -19,14 +19,15 @@ def partial_date(date, precision):
     return format_partial_date(date, precision, empty="–")
 
 
-CONTRADICTS_STYLE = mark_safe(' class="acsa-contradicts" style="color:#ba2121;font-weight:bold"')
+# Styled by acsa_db/static/acsa_db/admin.css (the CSP allows no style attribute).
+CONTRADICTS_STYLE = mark_safe(' class="acsa-contradicts"')
 
 
 def citation_list(citations):
     """Citations as a list of source links; contradicting ones stand out."""
     citations = list(citations)
     if not citations:
-        return format_html('<span class="acsa-uncited" style="color:#ba2121">{}</span>', "no citation")
+        return format_html('<span class="acsa-uncited">{}</span>', "no citation")
     return format_html_join(
         mark_safe("<br>"),
         '<a href="{}" title="{}"{}>{}</a> <small>({}{})</small>',

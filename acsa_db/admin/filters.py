@@ -1,4 +1,12 @@
-"""Changelist filters curators use: by party country, by year, by citation coverage, by value."""
+"""Changelist filters curators use: by party country, by year, by citation coverage, by value.
+
+A filter's value is text from the URL, sent by anyone who can open the list:
+each filter here acts only on the values it offers (a listed target, a year a
+date can hold, "yes" or "no") and lists nothing for any other value. None of
+them turns the value into a field path or a date without checking it first.
+"""
+
+import datetime
 
 from django.contrib import admin
 from django.db import connections, router
@@ -10,7 +18,7 @@ from ..coverage import (
     with_uncited_facts,
     without_contradicting_citations,
 )
-from ..models import AgreementEvent, AgreementParty, Country, ExerciseParticipant
+from ..models import CITATION_TARGETS, AgreementEvent, AgreementParty, Country, ExerciseParticipant
 
 
 class CountryFilter(admin.SimpleListFilter):
@@ -81,10 +89,13 @@ def year_choices(queryset, field):
 
 
 def _year(value):
+    """The year ``value`` names, or None when it names none a date can hold (1 to 9999)."""
     try:
-        return int(value)
+        year = int(value)
     except (TypeError, ValueError):
         return None
+    # A year a date cannot hold ("99999", "-1", thirty nines) would fail the date lookup.
+    return year if datetime.MINYEAR <= year <= datetime.MAXYEAR else None
 
 
 class SignatureYearFilter(admin.SimpleListFilter):
@@ -98,9 +109,11 @@ class SignatureYearFilter(admin.SimpleListFilter):
         return year_choices(self.signatures(), "date")
 
     def queryset(self, request, queryset):
-        year = _year(self.value())
-        if year is None:
+        if self.value() is None:
             return queryset
+        year = _year(self.value())
+        if year is None:  # not a year: no agreement was signed in it
+            return queryset.none()
         # From the year's signatures (the kind and date index) to their agreements, read
         # first: a year holds about one agreement in a hundred, and as a subquery
         # PostgreSQL would rather walk the whole list in its order, probing each agreement.
@@ -116,24 +129,30 @@ class StartYearFilter(admin.SimpleListFilter):
         return year_choices(model_admin.model.objects.all(), "start_date")
 
     def queryset(self, request, queryset):
-        year = _year(self.value())
-        if year is None:
+        if self.value() is None:
             return queryset
+        year = _year(self.value())
+        if year is None:  # not a year: no exercise started in it
+            return queryset.none()
         return queryset.filter(start_date__year=year)
 
 
 class CitationTargetFilter(admin.SimpleListFilter):
+    """Citations of one kind of fact: ``?target=`` is one of ``CITATION_TARGETS``, never a field path."""
+
     title = "what it cites"
     parameter_name = "target"
 
     def lookups(self, request, model_admin):
-        from ..models import CITATION_TARGETS
-
         return [(name, name.replace("_", " ")) for name in CITATION_TARGETS]
 
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
+        if self.value() not in CITATION_TARGETS:
+            # Used as a field path, any other value would let the URL filter on any column
+            # the citation reaches (a reviewer's password hash) or join without end.
+            return queryset.none()
         return queryset.filter(**{f"{self.value()}__isnull": False})
 
 
@@ -151,7 +170,7 @@ class UncitedFactsFilter(admin.SimpleListFilter):
             return with_uncited_facts(queryset)
         if self.value() == "no":
             return with_every_fact_cited(queryset)
-        return queryset
+        return queryset if self.value() is None else queryset.none()
 
 
 class ContradictingCitationsFilter(admin.SimpleListFilter):
@@ -168,7 +187,7 @@ class ContradictingCitationsFilter(admin.SimpleListFilter):
             return with_contradicting_citations(queryset)
         if self.value() == "no":
             return without_contradicting_citations(queryset)
-        return queryset
+        return queryset if self.value() is None else queryset.none()
 
 
 def distinct_values(model, column):
@@ -211,3 +230,11 @@ class DistinctValuesFilter(admin.AllValuesFieldListFilter):
     def __init__(self, field, request, params, model, model_admin, field_path):
         super().__init__(field, request, params, model, model_admin, field_path)
         self.lookup_choices = distinct_values(field.model, field.column)
+
+    def queryset(self, request, queryset):
+        # Only a value the list offers: any other lists nothing, before it reaches the database
+        # (a NUL byte, text for a number column).
+        offered = {str(value) for value in self.lookup_choices if value is not None}
+        if any(value not in offered for value in self.lookup_val or ()):
+            return queryset.none()
+        return super().queryset(request, queryset)

@@ -97,11 +97,10 @@ class SourceAdmin(LargeTableAdmin, ImportExportAdminMixin, ConcurrentEditAdmin, 
         if source.url_checked_at is None:
             return "–"
         if source.url_status_code is not None:
-            ok = source.url_status_code < 400
-            return format_html(
-                '<span style="color:{}">{}</span>', "inherit" if ok else "#ba2121", source.url_status_code
-            )
-        return format_html('<span style="color:#ba2121">{}</span>', source.url_check_error or "no answer")
+            if source.url_status_code < 400:
+                return source.url_status_code
+            return format_html('<span class="acsa-link-failed">{}</span>', source.url_status_code)
+        return format_html('<span class="acsa-link-failed">{}</span>', source.url_check_error or "no answer")
 
     @admin.display(description="facts backed")
     def facts_backed(self, source):

@@ -183,7 +183,7 @@ class ReviewWorkflowAdmin:
         if not missing:
             return "Every fact has a supporting citation."
         return format_html(
-            '<span class="acsa-uncited" style="color:#ba2121">No supporting citation yet:</span> {}',
+            '<span class="acsa-uncited">No supporting citation yet:</span> {}',
             format_html_join(
                 mark_safe("; "), '<a href="{}">{}</a>', ((_change_url(f), describe_fact(f)) for f in missing)
             ),
