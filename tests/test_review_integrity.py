@@ -58,6 +58,7 @@ def sea(db):
 def cited_exercise(exercise, source, air):
     exercise.domains.add(air)
     Citation.objects.create(source=source, exercise=exercise, claim="existence")
+    Citation.objects.create(source=source, exercise=exercise, claim="date")  # a dated fact cites its date
     for participant in exercise.participants.all():
         Citation.objects.create(source=source, exercise_participant=participant, claim="participation")
     exercise.refresh_from_db()
