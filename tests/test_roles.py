@@ -5,11 +5,14 @@ migration: a change of either must be deliberate. Any admin URL this file does
 not know fails the test, so a new page cannot slip past the matrix.
 """
 
+import datetime
+import hashlib
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from acsa_db.models import Agreement, Citation, Domain, Exercise
+from acsa_db.models import Agreement, Citation, DataRelease, Domain, Exercise
 
 ALL_MODELS = [m for m in admin.site._registry if m._meta.app_label == "acsa_db"]
 CURATED = {
@@ -27,6 +30,12 @@ ROLES = ["anonymous", "no_staff", "staff_without_group", "viewer", "curator", "r
 
 def rights(role, model_name):
     """What a role may do on a model: a subset of {view, add, change, delete}."""
+    if model_name == "datarelease":
+        # Every role lists releases and downloads them; only superusers make one; no one
+        # changes or deletes a release that researchers may have cited.
+        if role == "superuser":
+            return {"view", "add"}
+        return {"view"} if role in ("viewer", "curator", "reviewer") else set()
     if role == "superuser":
         return {"view", "add", "change", "delete"}
     if role in ("viewer", "reviewer"):
@@ -49,6 +58,7 @@ PAGES = {
     "process_import": "post only",  # the import's confirmation
     "coverage": "view",
     "review": "post only",  # review buttons: tested in test_review.py
+    "download": "view",  # a release's zip
 }
 
 
@@ -66,8 +76,27 @@ def users(make_user, django_user_model):
 
 
 @pytest.fixture
-def objects(citation, exercise, nato):
+def objects(citation, exercise, nato, settings, tmp_path):
     Domain.objects.create(code="air", name="air")
+    settings.ACSA_RELEASES_DIR = tmp_path
+    (tmp_path / "1.0.0").mkdir()
+    (tmp_path / "1.0.0" / "acsa-db-1.0.0.zip").write_bytes(b"zip")
+    DataRelease.objects.create(
+        version="1.0.0",
+        released_on=datetime.date(2026, 1, 15),
+        policy=DataRelease.Policy.REVIEWED,
+        agreement_count=1,
+        exercise_count=1,
+        source_count=1,
+        citation_count=1,
+        fact_count=2,
+        added_count=0,
+        changed_count=0,
+        removed_count=0,
+        zip_name="acsa-db-1.0.0.zip",
+        zip_sha256=hashlib.sha256(b"zip").hexdigest(),
+        zip_bytes=3,
+    )
     return {model: model.objects.first() for model in ALL_MODELS}
 
 
@@ -83,7 +112,7 @@ def model_urls(model, obj):
         kind = pattern.name[len(prefix) :]
         assert kind in PAGES, f"{pattern.name}: an admin URL the permission matrix does not know"
         name = f"admin:{pattern.name}"
-        if kind in ("change", "delete", "history"):
+        if kind in ("change", "delete", "history", "download"):
             url = reverse(name, args=[obj.pk])
         elif kind == "simple_history":
             url = reverse(name, args=[obj.pk, obj.history.earliest().history_id])

@@ -160,7 +160,7 @@ def _datapackage(files, stamp):
         "profile": "tabular-data-package",
         "name": DATASET_NAME,
         "title": DATASET_TITLE,
-        "version": DATASET_VERSION,
+        "version": stamp["dataset_version"],
         "created": stamp["created"],
         "description": (
             "Japan's Acquisition and Cross-Servicing Agreements and the defense cooperation around them "
@@ -201,7 +201,7 @@ def _codebook(files, stamp):
     lines = [
         f"# {DATASET_TITLE}",
         "",
-        f"Dataset version **{DATASET_VERSION}**, exported {stamp['created']} (schema migration "
+        f"Dataset version **{stamp['dataset_version']}**, exported {stamp['created']} (schema migration "
         f"`{stamp['schema_migration']}`, views `{stamp['views_version']}`).",
         "",
         "Every table researchers query and every view derived from them, one CSV file each. "
@@ -245,8 +245,12 @@ def schema_migration(connection):
     return max(applied) if applied else ""
 
 
-def export_dataset(outdir, *, using=DEFAULT_DB_ALIAS, now=None):
-    """Write the data set into ``outdir`` (created if needed; it must be empty). Returns the CSV files."""
+def export_dataset(outdir, *, using=DEFAULT_DB_ALIAS, now=None, version=DATASET_VERSION):
+    """Write the data set into ``outdir`` (created if needed; it must be empty). Returns the CSV files.
+
+    ``version`` is the version the files are stamped with: a release's (make_release), or
+    DATASET_VERSION for a plain export.
+    """
     outdir = Path(outdir)
     if outdir.exists() and any(outdir.iterdir()):
         raise FileExistsError(f"{outdir} is not empty: export into a new or empty directory.")
@@ -254,7 +258,7 @@ def export_dataset(outdir, *, using=DEFAULT_DB_ALIAS, now=None):
     connection = connections[using]
     now = now or datetime.datetime.now(datetime.UTC)
     stamp = {
-        "dataset_version": DATASET_VERSION,
+        "dataset_version": version,
         "created": now.astimezone(datetime.UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z",
         "schema_migration": schema_migration(connection),
         "views_version": CURRENT_VERSION,
