@@ -286,6 +286,9 @@ def collect_facts(using=DEFAULT_DB_ALIAS):
         return {"key": key, "values": values, "citations": cited}
 
     records = []
+    agreement_aliases = former_slugs(Agreement, using)
+    exercise_aliases = former_slugs(Exercise, using)
+    source_aliases = former_slugs(Source, using)
     agreements = Agreement.objects.using(using).select_related("type", "supersedes").order_by("slug")
     events, parties = {}, {}
     for event in AgreementEvent.objects.using(using).select_related("party__country", "party__organization"):
@@ -307,7 +310,7 @@ def collect_facts(using=DEFAULT_DB_ALIAS):
             fact("agreement", agreement.pk, event_key(e), _values(e, skip={"agreement", "kind", "date"}))
             for e in events.get(agreement.pk, [])
         ]
-        records.append(_record("agreement", agreement, agreement.short_title, facts))
+        records.append(_record("agreement", agreement, agreement.short_title, facts, agreement_aliases))
 
     participants, domains = {}, {}
     for participant in ExerciseParticipant.objects.using(using).select_related("country", "organization"):
@@ -328,10 +331,15 @@ def collect_facts(using=DEFAULT_DB_ALIAS):
             )
             for p in participants.get(exercise.pk, [])
         ]
-        records.append(_record("exercise", exercise, exercise.name, facts))
+        records.append(_record("exercise", exercise, exercise.name, facts, exercise_aliases))
 
     sources = [
-        {"slug": source.slug, "label": source.title, "values": _values(source, skip={"slug"})}
+        {
+            "slug": source.slug,
+            "label": source.title,
+            "aliases": source_aliases.get(source.pk, []),
+            "values": _values(source),
+        }
         for source in Source.objects.using(using)
         .select_related("publisher_country", "relays")
         .order_by("slug")
@@ -339,13 +347,36 @@ def collect_facts(using=DEFAULT_DB_ALIAS):
     return {"records": records, "sources": sources}
 
 
-def _record(kind, record, label, facts):
+def _record(kind, record, label, facts, aliases):
+    # Undated events of one kind share a key: the second and later (in the order they were
+    # recorded) are told apart by a number.
+    seen = {}
+    for fact in facts:
+        seen[fact["key"]] = seen.get(fact["key"], 0) + 1
+        if seen[fact["key"]] > 1:
+            fact["key"] = f"{fact['key']} ({seen[fact['key']]})"
     return {
         "type": kind,
         "slug": record.slug,
         "label": label,
+        "aliases": aliases.get(record.pk, []),
         "facts": sorted(facts, key=lambda f: (f["key"] != "record", f["key"])),
     }
+
+
+def former_slugs(model, using=DEFAULT_DB_ALIAS):
+    """Each record's earlier slugs, from its edit history: the aliases a renamed record keeps.
+
+    A slug that another record holds now is not an alias of this one (slugs are never
+    reused; should one be, the record holding it keeps it).
+    """
+    current = dict(model.objects.using(using).values_list("pk", "slug"))
+    taken = set(current.values())
+    aliases = {}
+    for pk, slug in model.history.model.objects.using(using).values_list("id", "slug").distinct():
+        if pk in current and slug != current[pk] and slug not in taken:
+            aliases.setdefault(pk, set()).add(slug)
+    return {pk: sorted(slugs) for pk, slugs in aliases.items()}
 
 
 def fact_count(facts):
@@ -413,14 +444,45 @@ def _pair_redated_events(removed, added):
     return pairs
 
 
+def _as_records(facts):
+    """Agreements, exercises and sources alike: each a record of facts, by (type, slug)."""
+    records = {(r["type"], r["slug"]): r for r in facts["records"]}
+    for source in facts["sources"]:
+        fact = {"key": "record", "values": source["values"], "citations": []}
+        records[("source", source["slug"])] = {**source, "type": "source", "facts": [fact]}
+    return records
+
+
+def _record_pairs(old_records, new_records):
+    """(old id, new id) of each record in either release; a record whose slug changed is one pair.
+
+    A record whose slug changed lists its former slugs as ``aliases`` in the newer
+    release: the record of the older release under one of them is the same record.
+    """
+    renamed = {}
+    for new_id, record in new_records.items():
+        for alias in record.get("aliases", ()):
+            old_id = (new_id[0], alias)
+            if old_id in old_records and old_id not in new_records:
+                renamed[old_id] = new_id
+    pairs = [(old_id, new_id) for old_id, new_id in renamed.items()]
+    renamed_to = set(renamed.values())
+    for record_id in sorted(old_records.keys() | new_records.keys()):
+        if record_id in renamed or record_id in renamed_to:
+            continue
+        pairs.append(
+            (record_id if record_id in old_records else None, record_id if record_id in new_records else None)
+        )
+    return sorted(pairs, key=lambda pair: pair[1] or pair[0])
+
+
 def compare(old_facts, new_facts):
     """The changes from ``old_facts`` to ``new_facts`` (two facts.json contents), record by record."""
     result = []
-    old_records = {(r["type"], r["slug"]): r for r in old_facts["records"]}
-    new_records = {(r["type"], r["slug"]): r for r in new_facts["records"]}
-    for record_id in sorted(old_records.keys() | new_records.keys()):
-        old = old_records.get(record_id)
-        new = new_records.get(record_id)
+    old_records, new_records = _as_records(old_facts), _as_records(new_facts)
+    for old_id, new_id in _record_pairs(old_records, new_records):
+        old = old_records.get(old_id)
+        new = new_records.get(new_id)
         old_by_key = {f["key"]: f for f in old["facts"]} if old else {}
         new_by_key = {f["key"]: f for f in new["facts"]} if new else {}
         removed = sorted(old_by_key.keys() - new_by_key.keys())
@@ -447,20 +509,11 @@ def compare(old_facts, new_facts):
             changes.append(FactChange("removed", key, fact["values"], None, fact["citations"], [], []))
         if changes:
             status = "new" if old is None else "removed" if new is None else ""
-            label = (new or old)["label"]
+            if old_id and new_id and old_id != new_id:
+                status = f"formerly `{old_id[1]}`, kept as an alias"
+            kind, slug = new_id or old_id
             changes.sort(key=lambda c: (c.key != "record", c.key))
-            result.append(RecordChanges(record_id[0], record_id[1], label, status, changes))
-
-    old_sources = {s["slug"]: s for s in old_facts["sources"]}
-    new_sources = {s["slug"]: s for s in new_facts["sources"]}
-    for slug in sorted(old_sources.keys() | new_sources.keys()):
-        old, new = old_sources.get(slug), new_sources.get(slug)
-        if old and new and old["values"] == new["values"]:
-            continue
-        kind = "added" if old is None else "removed" if new is None else "changed"
-        change = FactChange(kind, "record", old and old["values"], new and new["values"], [], [], [])
-        status = "new" if old is None else "removed" if new is None else ""
-        result.append(RecordChanges("source", slug, (new or old)["label"], status, [change]))
+            result.append(RecordChanges(kind, slug, (new or old)["label"], status, changes))
     return result
 
 
@@ -560,8 +613,8 @@ def changes_markdown(changes):
             continue
         lines += [f"## {title}", ""]
         for record in records:
-            suffix = {"new": " (new in this release)", "removed": " (no longer in the release)"}.get(
-                record.status, ""
+            suffix = {"new": " (new in this release)", "removed": " (no longer in the release)", "": ""}.get(
+                record.status, f" ({record.status})"
             )
             lines += [f"### `{record.slug}`: {record.label}{suffix}", ""]
             for change in record.changes:

@@ -554,3 +554,33 @@ def test_a_missing_zip_is_a_404_not_a_500(client, make_user, released, releases_
     (releases_root / "1.0.0" / "acsa-db-1.0.0.zip").unlink()
     response = client.get(reverse("admin:acsa_db_datarelease_download", args=[released.pk]))
     assert response.status_code == 404
+
+
+def test_a_record_whose_slug_changed_keeps_its_old_slug_as_an_alias(data, releases_root):
+    make("1.0.0")
+    agreement = data["agreement"]
+    agreement.slug = "acsa-jpn-deu-2024-corrected"
+    agreement.save()
+    make("1.1.0")
+    facts = json.loads((releases_root / "1.1.0" / "facts.json").read_text())
+    record = next(r for r in facts["records"] if r["type"] == "agreement")
+    assert record["slug"] == "acsa-jpn-deu-2024-corrected"
+    assert record["aliases"] == ["acsa-jpn-deu-2024"]
+    text = changelog(releases_root, "1.1.0")
+    # One record renamed, not one removed and another added.
+    assert "0 facts added, 1 changed, 0 removed" in text
+    assert (
+        "### `acsa-jpn-deu-2024-corrected`: Japan–Germany ACSA (formerly `acsa-jpn-deu-2024`, kept as an alias)\n\n"
+        "- **Changed** the record:\n  - slug: `acsa-jpn-deu-2024` → `acsa-jpn-deu-2024-corrected`\n"
+    ) in text
+
+
+def test_undated_events_of_one_kind_have_distinct_keys(data, releases_root):
+    agreement = data["agreement"]
+    for note in ("first", "second"):
+        AgreementEvent.objects.create(agreement=agreement, kind="approval", note=note)
+    make("1.0.0")
+    facts = json.loads((releases_root / "1.0.0" / "facts.json").read_text())
+    record = next(r for r in facts["records"] if r["type"] == "agreement")
+    undated = {f["key"]: f["values"]["note"] for f in record["facts"] if "undated" in f["key"]}
+    assert undated == {"event approval undated": "first", "event approval undated (2)": "second"}
