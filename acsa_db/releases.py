@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 
 from .models import (
     Agreement,
@@ -894,32 +894,45 @@ def make_release(
             previous=(previous.version, previous.released_on.isoformat()) if previous else None,
             using=using,
         )
-        counts = change_counts(bundle.changes)
-        records = bundle.facts["records"]
-        with transaction.atomic(using=using):
-            release = DataRelease.objects.using(using).create(
-                version=version,
-                released_on=released_on,
-                made_by=made_by,
-                made_by_name=made_by_name or (made_by.get_username() if made_by else _system_user()),
-                policy=policy,
-                previous=previous,
-                agreement_count=sum(1 for r in records if r["type"] == "agreement"),
-                exercise_count=sum(1 for r in records if r["type"] == "exercise"),
-                source_count=len(bundle.facts["sources"]),
-                citation_count=sum(len(f["citations"]) for r in records for f in r["facts"]),
-                fact_count=fact_count(bundle.facts),
-                added_count=counts["added"],
-                changed_count=counts["changed"],
-                removed_count=counts["removed"],
-                zip_name=bundle.zip_path.name,
-                zip_sha256=bundle.zip_sha256,
-                zip_bytes=bundle.zip_path.stat().st_size,
-            )
-            (staging / "bundle").rename(folder)
+        try:
+            with transaction.atomic(using=using):
+                release = _record_release(
+                    bundle, version, released_on, policy, previous, made_by, made_by_name, using
+                )
+                (staging / "bundle").rename(folder)
+        except IntegrityError:
+            # Made meanwhile by someone else: the unique version decides, and this one is dropped.
+            raise ReleaseError(f"Release {version} exists already: a version is never made twice.") from None
+        except OSError as error:
+            raise ReleaseError(f"Could not move the release into {folder}: {error}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return release
+
+
+def _record_release(bundle, version, released_on, policy, previous, made_by, made_by_name, using):
+    """The release's row in data_release: what the bundle holds, and who made it."""
+    counts = change_counts(bundle.changes)
+    records = bundle.facts["records"]
+    return DataRelease.objects.using(using).create(
+        version=version,
+        released_on=released_on,
+        made_by=made_by,
+        made_by_name=made_by_name or (made_by.get_username() if made_by else _system_user()),
+        policy=policy,
+        previous=previous,
+        agreement_count=sum(1 for r in records if r["type"] == "agreement"),
+        exercise_count=sum(1 for r in records if r["type"] == "exercise"),
+        source_count=len(bundle.facts["sources"]),
+        citation_count=sum(len(f["citations"]) for r in records for f in r["facts"]),
+        fact_count=fact_count(bundle.facts),
+        added_count=counts["added"],
+        changed_count=counts["changed"],
+        removed_count=counts["removed"],
+        zip_name=bundle.zip_path.name,
+        zip_sha256=bundle.zip_sha256,
+        zip_bytes=bundle.zip_path.stat().st_size,
+    )
 
 
 def _system_user():

@@ -584,3 +584,35 @@ def test_undated_events_of_one_kind_have_distinct_keys(data, releases_root):
     record = next(r for r in facts["records"] if r["type"] == "agreement")
     undated = {f["key"]: f["values"]["note"] for f in record["facts"] if "undated" in f["key"]}
     assert undated == {"event approval undated": "first", "event approval undated (2)": "second"}
+
+
+def test_the_same_version_made_meanwhile_elsewhere_is_refused_cleanly(data, releases_root, monkeypatch):
+    """Two superusers making 1.0.0 at once: the database's unique version decides, and the loser
+    gets the same refusal as before, with nothing left on disk."""
+    build = releases.build_bundle
+
+    def build_while_someone_else_releases(*args, **kwargs):
+        bundle = build(*args, **kwargs)
+        DataRelease.objects.create(
+            version="1.0.0",
+            released_on=DAY,
+            policy="reviewed",
+            agreement_count=0,
+            exercise_count=0,
+            source_count=0,
+            citation_count=0,
+            fact_count=0,
+            added_count=0,
+            changed_count=0,
+            removed_count=0,
+            zip_name="elsewhere.zip",
+            zip_sha256="0" * 64,
+            zip_bytes=0,
+        )
+        return bundle
+
+    monkeypatch.setattr(releases, "build_bundle", build_while_someone_else_releases)
+    with pytest.raises(CommandError, match="1.0.0 exists already"):
+        make("1.0.0")
+    assert DataRelease.objects.get().zip_name == "elsewhere.zip"
+    assert list(releases_root.iterdir()) == []
