@@ -616,3 +616,18 @@ def test_the_same_version_made_meanwhile_elsewhere_is_refused_cleanly(data, rele
         make("1.0.0")
     assert DataRelease.objects.get().zip_name == "elsewhere.zip"
     assert list(releases_root.iterdir()) == []
+
+
+def test_relay_loops_end_and_sources_no_released_fact_cites_are_left_out(data, releases_root):
+    cited = data["source"]
+    wire = Source.objects.create(slug="wire-report", title="Wire report", kind="wire")
+    Source.objects.filter(pk=cited.pk).update(relays=wire)
+    Source.objects.filter(pk=wire.pk).update(relays=cited)  # each says it relays the other
+    first = Source.objects.create(slug="loop-a", title="Loop A", kind="news")
+    second = Source.objects.create(slug="loop-b", title="Loop B", kind="news", relays=first)
+    Source.objects.filter(pk=first.pk).update(relays=second)
+    make("1.0.0")
+    assert read_csv_column(releases_root / "1.0.0" / "source.csv", "slug") == [
+        "mofa-test-release",
+        "wire-report",
+    ]
