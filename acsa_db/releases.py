@@ -41,6 +41,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 
 from .models import (
+    CITATION_TARGETS,
     Agreement,
     AgreementEvent,
     AgreementParty,
@@ -235,15 +236,7 @@ def participant_key(participant):
     return f"participant {participant.party_key}"
 
 
-def _citation_entry(citation):
-    return {
-        "source": citation.source.slug,
-        "claim": citation.claim,
-        "stance": citation.stance,
-        "locator": citation.locator,
-        "quote": export.cell(citation.quote),
-        "note": export.cell(citation.note),
-    }
+CITATION_ENTRY = ("source", "claim", "stance", "locator", "quote", "note")
 
 
 def collect_facts(using=DEFAULT_DB_ALIAS):
@@ -253,27 +246,30 @@ def collect_facts(using=DEFAULT_DB_ALIAS):
     slug, with its facts (the record itself, each event, party or participant) keyed
     within it, each with its values and citations; each source by its slug.
     """
+    # Citations by the row they cite: (target column, id). Read as plain tuples, not model
+    # instances: a release reads every citation, ten for each record.
     citations = {}
-    related = ("source", "agreement_event", "agreement_party__country", "agreement_party__organization")
-    related += ("exercise_participant__country", "exercise_participant__organization")
-    for citation in Citation.objects.using(using).select_related(*related).order_by():
-        if citation.agreement_id:
-            target = ("agreement", citation.agreement_id, "record")
-        elif citation.agreement_event_id:
-            event = citation.agreement_event
-            target = ("agreement", event.agreement_id, event_key(event))
-        elif citation.agreement_party_id:
-            party = citation.agreement_party
-            target = ("agreement", party.agreement_id, party_key(party))
-        elif citation.exercise_id:
-            target = ("exercise", citation.exercise_id, "record")
-        else:
-            participant = citation.exercise_participant
-            target = ("exercise", participant.exercise_id, participant_key(participant))
-        citations.setdefault(target, []).append(_citation_entry(citation))
+    columns = ("source__slug", "claim", "stance", "locator", "quote", "note")
+    targets = tuple(f"{name}_id" for name in CITATION_TARGETS)
+    for row in (
+        Citation.objects.using(using).order_by().values_list(*columns, *targets).iterator(chunk_size=5000)
+    ):
+        entry = dict(
+            zip(
+                CITATION_ENTRY,
+                (row[0], row[1], row[2], row[3], export.cell(row[4]), export.cell(row[5])),
+                strict=True,
+            )
+        )
+        target = next(
+            (name, pk)
+            for name, pk in zip(CITATION_TARGETS, row[len(columns) :], strict=True)
+            if pk is not None
+        )
+        citations.setdefault(target, []).append(entry)
 
-    def fact(kind, record_id, key, values):
-        cited = sorted(citations.get((kind, record_id, key), []), key=lambda c: (c["source"], c["claim"]))
+    def fact(target, pk, key, values):
+        cited = sorted(citations.get((target, pk), []), key=lambda c: (c["source"], c["claim"]))
         return {"key": key, "values": values, "citations": cited}
 
     records = []
@@ -290,15 +286,15 @@ def collect_facts(using=DEFAULT_DB_ALIAS):
         facts = [fact("agreement", agreement.pk, "record", _values(agreement))]
         facts += [
             fact(
-                "agreement",
-                agreement.pk,
+                "agreement_party",
+                p.pk,
                 party_key(p),
                 _values(p, skip={"agreement", "country", "organization"}),
             )
             for p in parties.get(agreement.pk, [])
         ]
         facts += [
-            fact("agreement", agreement.pk, event_key(e), _values(e, skip={"agreement", "kind", "date"}))
+            fact("agreement_event", e.pk, event_key(e), _values(e, skip={"agreement", "kind", "date"}))
             for e in events.get(agreement.pk, [])
         ]
         records.append(_record("agreement", agreement, agreement.short_title, facts, agreement_aliases))
@@ -315,8 +311,8 @@ def collect_facts(using=DEFAULT_DB_ALIAS):
         facts = [fact("exercise", exercise.pk, "record", values)]
         facts += [
             fact(
-                "exercise",
-                exercise.pk,
+                "exercise_participant",
+                p.pk,
                 participant_key(p),
                 _values(p, skip={"exercise", "country", "organization"}),
             )
@@ -681,8 +677,27 @@ def how_to_cite(version, released_on):
 # --- The bundle ------------------------------------------------------------------------
 
 
-def _json(data):
-    return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+def write_facts(path, facts):
+    """facts.json with one record or source per line: compact, and a line diff shows which changed.
+
+    Written line by line, so that the file is never held in memory as one string.
+    """
+
+    def dump(value):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    header = {key: value for key, value in facts.items() if key not in ("records", "sources")}
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write("{\n")
+        for key, value in sorted(header.items()):
+            handle.write(f"{dump(key)}:{dump(value)},\n")
+        for part in ("records", "sources"):
+            handle.write(f'"{part}":[\n')
+            items = facts[part]
+            for number, item in enumerate(items):
+                handle.write(dump(item) + (",\n" if number < len(items) - 1 else "\n"))
+            handle.write("],\n" if part == "records" else "]\n")
+        handle.write("}\n")
 
 
 def write_zip(folder, names, path, prefix):
@@ -757,7 +772,7 @@ def build_bundle(
     }
     changes = compare(previous_facts, facts) if previous_facts is not None else []
 
-    (folder / FACTS).write_text(_json(facts), encoding="utf-8")
+    write_facts(folder / FACTS, facts)
     (folder / CHANGELOG).write_text(
         changelog_markdown(version, released_on.isoformat(), previous, changes, facts), encoding="utf-8"
     )

@@ -577,13 +577,22 @@ def test_a_record_whose_slug_changed_keeps_its_old_slug_as_an_alias(data, releas
 
 def test_undated_events_of_one_kind_have_distinct_keys(data, releases_root):
     agreement = data["agreement"]
-    for note in ("first", "second"):
-        AgreementEvent.objects.create(agreement=agreement, kind="approval", note=note)
+    for note, claim in (("first", "date"), ("second", "place")):
+        event = AgreementEvent.objects.create(agreement=agreement, kind="approval", note=note)
+        Citation.objects.create(source=data["source"], agreement_event=event, claim=claim)
     make("1.0.0")
     facts = json.loads((releases_root / "1.0.0" / "facts.json").read_text())
     record = next(r for r in facts["records"] if r["type"] == "agreement")
-    undated = {f["key"]: f["values"]["note"] for f in record["facts"] if "undated" in f["key"]}
-    assert undated == {"event approval undated": "first", "event approval undated (2)": "second"}
+    undated = {
+        f["key"]: (f["values"]["note"], [c["claim"] for c in f["citations"]])
+        for f in record["facts"]
+        if "undated" in f["key"]
+    }
+    # Each keeps its own citations.
+    assert undated == {
+        "event approval undated": ("first", ["date"]),
+        "event approval undated (2)": ("second", ["place"]),
+    }
 
 
 def test_the_same_version_made_meanwhile_elsewhere_is_refused_cleanly(data, releases_root, monkeypatch):
