@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connections, transaction
 
 from .models import (
     CITATION_TARGETS,
@@ -79,6 +79,10 @@ NOT_FACTS = {
     "url_status_code",
     "url_check_error",
 }
+
+# PostgreSQL's SQLSTATE for a transaction that conflicts with one committed since its snapshot.
+SERIALIZATION_FAILURE = "40001"
+SNAPSHOT_ATTEMPTS = 3
 
 # A fixed time for every entry of the zip: the same files give the same bytes on any day.
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
@@ -891,15 +895,29 @@ def make_release(
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=root))
     try:
-        bundle = build_bundle(
-            staging / "bundle",
-            version,
-            released_on,
-            policy,
-            previous_facts=previous_facts,
-            previous=(previous.version, previous.released_on.isoformat()) if previous else None,
-            using=using,
-        )
+        for attempt in range(1, SNAPSHOT_ATTEMPTS + 1):
+            try:
+                bundle = build_bundle(
+                    staging / "bundle",
+                    version,
+                    released_on,
+                    policy,
+                    previous_facts=previous_facts,
+                    previous=(previous.version, previous.released_on.isoformat()) if previous else None,
+                    using=using,
+                )
+                break
+            except OperationalError as error:
+                # PostgreSQL refuses, in REPEATABLE READ, to delete a row that a curator changed
+                # after the snapshot was taken: read a new snapshot, a few times at most.
+                if getattr(error.__cause__, "pgcode", None) != SERIALIZATION_FAILURE:
+                    raise
+                shutil.rmtree(staging / "bundle", ignore_errors=True)
+                if attempt == SNAPSHOT_ATTEMPTS:
+                    raise ReleaseError(
+                        f"The data kept changing while the release was read ({attempt} attempts): "
+                        "make it again when curators pause."
+                    ) from None
         try:
             with transaction.atomic(using=using):
                 release = _record_release(

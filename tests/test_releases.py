@@ -13,9 +13,10 @@ import subprocess
 import zipfile
 
 import pytest
+import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -219,6 +220,17 @@ def test_the_release_is_stamped_with_its_version_date_and_citation(data, release
     assert '  - name: "ACSA DB contributors"' in cff and "cff-version: 1.2.0" in cff
     assert "Dataset version **2026.01**" in (bundle / "CODEBOOK.md").read_text()
     assert "## This release" in (bundle / "CODEBOOK.md").read_text()
+
+
+def test_citation_cff_is_yaml_with_the_fields_citation_tools_read(data, releases_root, settings):
+    settings.ACSA_RELEASE_TITLE = 'A "quoted": title'
+    make("1.0.0")
+    cff = yaml.safe_load((releases_root / "1.0.0" / "CITATION.cff").read_text())
+    assert cff["cff-version"] == "1.2.0" and cff["type"] == "dataset"
+    assert cff["title"] == 'A "quoted": title'
+    assert cff["version"] == "1.0.0" and cff["date-released"] == "2026-01-15"
+    assert cff["authors"] == [{"name": "ACSA DB contributors"}]
+    assert "1.0.0" in cff["message"]
 
 
 def test_citation_authors_title_and_url_come_from_the_settings(data, releases_root, settings):
@@ -640,3 +652,42 @@ def test_relay_loops_end_and_sources_no_released_fact_cites_are_left_out(data, r
         "mofa-test-release",
         "wire-report",
     ]
+
+
+class SerializationFailure(Exception):
+    pgcode = "40001"
+
+
+def failing_export(times):
+    """export_dataset, failing the first ``times`` calls as PostgreSQL does when a curator's edit
+    conflicts with the release's snapshot."""
+    from acsa_db.sql import export
+
+    real = export.export_dataset
+    calls = []
+
+    def export_dataset(*args, **kwargs):
+        calls.append(1)
+        if len(calls) <= times:
+            real(*args, **kwargs)  # half-written files, as a failure leaves them
+            try:
+                raise SerializationFailure("could not serialize access due to concurrent update")
+            except SerializationFailure as cause:
+                raise OperationalError(str(cause)) from cause
+        return real(*args, **kwargs)
+
+    return export_dataset
+
+
+def test_a_snapshot_conflicting_with_an_edit_is_read_again(data, releases_root, monkeypatch):
+    monkeypatch.setattr("acsa_db.sql.export.export_dataset", failing_export(times=1))
+    make("1.0.0")
+    assert releases.verify_checksums(releases_root / "1.0.0") == []
+    assert DataRelease.objects.get().version == "1.0.0"
+
+
+def test_a_snapshot_that_keeps_conflicting_is_refused_cleanly(data, releases_root, monkeypatch):
+    monkeypatch.setattr("acsa_db.sql.export.export_dataset", failing_export(times=3))
+    with pytest.raises(CommandError, match="kept changing"):
+        make("1.0.0")
+    assert not DataRelease.objects.exists() and list(releases_root.iterdir()) == []

@@ -5,14 +5,11 @@ migration: a change of either must be deliberate. Any admin URL this file does
 not know fails the test, so a new page cannot slip past the matrix.
 """
 
-import datetime
-import hashlib
-
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from acsa_db.models import Agreement, Citation, DataRelease, Domain, Exercise
+from acsa_db.models import Agreement, Citation, Domain, Exercise
 
 ALL_MODELS = [m for m in admin.site._registry if m._meta.app_label == "acsa_db"]
 CURATED = {
@@ -76,27 +73,8 @@ def users(make_user, django_user_model):
 
 
 @pytest.fixture
-def objects(citation, exercise, nato, settings, tmp_path):
+def objects(citation, exercise, nato, data_release):
     Domain.objects.create(code="air", name="air")
-    settings.ACSA_RELEASES_DIR = tmp_path
-    (tmp_path / "1.0.0").mkdir()
-    (tmp_path / "1.0.0" / "acsa-db-1.0.0.zip").write_bytes(b"zip")
-    DataRelease.objects.create(
-        version="1.0.0",
-        released_on=datetime.date(2026, 1, 15),
-        policy=DataRelease.Policy.REVIEWED,
-        agreement_count=1,
-        exercise_count=1,
-        source_count=1,
-        citation_count=1,
-        fact_count=2,
-        added_count=0,
-        changed_count=0,
-        removed_count=0,
-        zip_name="acsa-db-1.0.0.zip",
-        zip_sha256=hashlib.sha256(b"zip").hexdigest(),
-        zip_bytes=3,
-    )
     return {model: model.objects.first() for model in ALL_MODELS}
 
 
