@@ -691,3 +691,9 @@ def test_a_snapshot_that_keeps_conflicting_is_refused_cleanly(data, releases_roo
     with pytest.raises(CommandError, match="kept changing"):
         make("1.0.0")
     assert not DataRelease.objects.exists() and list(releases_root.iterdir()) == []
+
+
+def test_a_malformed_date_is_refused_with_its_format(db):
+    with pytest.raises(CommandError, match="'2026-13-01' is not a date: give YYYY-MM-DD"):
+        call_command("make_release", "1.0.0", "--date", "2026-13-01", stdout=io.StringIO())
+    assert not DataRelease.objects.exists()

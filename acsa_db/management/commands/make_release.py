@@ -1,5 +1,6 @@
 """Make a citable release: releases/VERSION/ with the data set, its changelog, CITATION.cff and a zip."""
 
+import argparse
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
@@ -7,6 +8,13 @@ from django.db import DEFAULT_DB_ALIAS
 
 from ...models import DataRelease
 from ...releases import ReleaseError, how_to_cite, make_release, releases_dir
+
+
+def release_date(text):
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: give YYYY-MM-DD.") from None
 
 
 class Command(BaseCommand):
@@ -20,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("version", help="Semantic (1.2.0) or calendar (2026.01, 2026.01.15) version.")
         parser.add_argument(
             "--date",
-            type=datetime.date.fromisoformat,
+            type=release_date,
             help="Release date, YYYY-MM-DD (default: today). The same data and date give the same bytes.",
         )
         parser.add_argument(
