@@ -222,3 +222,19 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 # Uploads to the admin's import over this size are refused before they are read.
 ACSA_IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("ACSA_IMPORT_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+
+# --- Releases (manage.py make_release; README "Citable releases") ------------------------
+# Where release bundles are written: releases/<version>/ in the project unless set.
+ACSA_RELEASES_DIR = Path(os.environ.get("ACSA_RELEASES_DIR", BASE_DIR / "releases"))
+# What CITATION.cff and the codebook's "cite as" say. Authors are names separated by ";"; the
+# default names no person. URL and license are left out of CITATION.cff while empty.
+ACSA_RELEASE_TITLE = os.environ.get(
+    "ACSA_RELEASE_TITLE", "ACSA DB: Japan's defense cooperation agreements, exercises and their sources"
+)
+ACSA_RELEASE_AUTHORS = [
+    name.strip()
+    for name in os.environ.get("ACSA_RELEASE_AUTHORS", "ACSA DB contributors").split(";")
+    if name.strip()
+] or ["ACSA DB contributors"]
+ACSA_RELEASE_URL = os.environ.get("ACSA_RELEASE_URL", "")
+ACSA_RELEASE_LICENSE = os.environ.get("ACSA_RELEASE_LICENSE", "")

@@ -143,6 +143,34 @@ def citation(db, source, agreement):
     return Citation.objects.create(source=source, agreement=agreement, claim=Citation.Claim.EXISTENCE)
 
 
+@pytest.fixture
+def data_release(db, settings, tmp_path):
+    """A recorded release whose zip (a few bytes, not a real bundle) is in a temporary releases directory."""
+    import hashlib
+
+    from acsa_db.models import DataRelease
+
+    settings.ACSA_RELEASES_DIR = tmp_path / "releases"
+    (settings.ACSA_RELEASES_DIR / "1.0.0").mkdir(parents=True)
+    (settings.ACSA_RELEASES_DIR / "1.0.0" / "acsa-db-1.0.0.zip").write_bytes(b"zip")
+    return DataRelease.objects.create(
+        version="1.0.0",
+        released_on=datetime.date(2026, 1, 15),
+        policy=DataRelease.Policy.REVIEWED,
+        agreement_count=1,
+        exercise_count=1,
+        source_count=1,
+        citation_count=1,
+        fact_count=2,
+        added_count=0,
+        changed_count=0,
+        removed_count=0,
+        zip_name="acsa-db-1.0.0.zip",
+        zip_sha256=hashlib.sha256(b"zip").hexdigest(),
+        zip_bytes=3,
+    )
+
+
 # --- roles and review ------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from acsa_db.models import (
     AgreementType,
     Citation,
     Country,
+    DataRelease,
     Domain,
     Exercise,
     ExerciseParticipant,
@@ -33,7 +34,7 @@ def staff_client(client, admin_user):
 
 
 @pytest.fixture
-def one_of_each(citation, exercise, nato):
+def one_of_each(citation, exercise, nato, data_release):
     Domain.objects.create(code="air", name="air")
     event = citation.agreement.events.get()
     party = citation.agreement.parties.first()
@@ -53,6 +54,7 @@ def test_every_model_is_registered():
         AgreementType,
         Citation,
         Country,
+        DataRelease,
         Domain,
         Exercise,
         ExerciseParticipant,

@@ -27,6 +27,12 @@ ROLES = ["anonymous", "no_staff", "staff_without_group", "viewer", "curator", "r
 
 def rights(role, model_name):
     """What a role may do on a model: a subset of {view, add, change, delete}."""
+    if model_name == "datarelease":
+        # Every role lists releases and downloads them; only superusers make one; no one
+        # changes or deletes a release that researchers may have cited.
+        if role == "superuser":
+            return {"view", "add"}
+        return {"view"} if role in ("viewer", "curator", "reviewer") else set()
     if role == "superuser":
         return {"view", "add", "change", "delete"}
     if role in ("viewer", "reviewer"):
@@ -49,6 +55,7 @@ PAGES = {
     "process_import": "post only",  # the import's confirmation
     "coverage": "view",
     "review": "post only",  # review buttons: tested in test_review.py
+    "download": "view",  # a release's zip
 }
 
 
@@ -66,7 +73,7 @@ def users(make_user, django_user_model):
 
 
 @pytest.fixture
-def objects(citation, exercise, nato):
+def objects(citation, exercise, nato, data_release):
     Domain.objects.create(code="air", name="air")
     return {model: model.objects.first() for model in ALL_MODELS}
 
@@ -83,7 +90,7 @@ def model_urls(model, obj):
         kind = pattern.name[len(prefix) :]
         assert kind in PAGES, f"{pattern.name}: an admin URL the permission matrix does not know"
         name = f"admin:{pattern.name}"
-        if kind in ("change", "delete", "history"):
+        if kind in ("change", "delete", "history", "download"):
             url = reverse(name, args=[obj.pk])
         elif kind == "simple_history":
             url = reverse(name, args=[obj.pk, obj.history.earliest().history_id])

@@ -19,7 +19,7 @@ from acsa_db.sql.operations import CreateViews, DropViews
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("acsa_db", "0011_source_url_characters"),
+        ("acsa_db", "0012_data_release"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -4,6 +4,7 @@ from .agreements import Agreement, AgreementEvent, AgreementParty, AgreementType
 from .base import CuratedRecord, EditConflict, RecordFact, ReviewStatus, VersionedRecord
 from .countries import Country, Organization
 from .exercises import Domain, Exercise, ExerciseParticipant
+from .releases import DataRelease
 from .sources import CITATION_TARGET_PATHS, CITATION_TARGET_RELATED, CITATION_TARGETS, Citation, Source
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "CITATION_TARGETS",
     "Citation",
     "Country",
+    "DataRelease",
     "CuratedRecord",
     "Domain",
     "EditConflict",

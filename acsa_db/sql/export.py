@@ -171,7 +171,7 @@ def _datapackage(files, stamp):
         "profile": "tabular-data-package",
         "name": DATASET_NAME,
         "title": DATASET_TITLE,
-        "version": DATASET_VERSION,
+        "version": stamp["dataset_version"],
         "created": stamp["created"],
         "description": (
             "Japan's Acquisition and Cross-Servicing Agreements and the defense cooperation around them "
@@ -250,7 +250,7 @@ def _codebook(files, stamp):
     lines = [
         f"# {DATASET_TITLE}",
         "",
-        f"Dataset version **{DATASET_VERSION}**, exported {stamp['created']} (schema migration "
+        f"Dataset version **{stamp['dataset_version']}**, exported {stamp['created']} (schema migration "
         f"`{stamp['schema_migration']}`, views `{stamp['views_version']}`).",
         "",
         "Every table researchers query and every view derived from them, one CSV file each. "
@@ -316,8 +316,13 @@ def read_snapshot(connection):
         yield
 
 
-def export_dataset(outdir, *, using=DEFAULT_DB_ALIAS, now=None, escape_formulas=False):
+def export_dataset(
+    outdir, *, using=DEFAULT_DB_ALIAS, now=None, escape_formulas=False, version=DATASET_VERSION
+):
     """Write the data set into ``outdir`` (created if needed; it must be empty). Returns the CSV files.
+
+    ``version`` is the version the files are stamped with: a release's (make_release), or
+    DATASET_VERSION for a plain export.
 
     ``escape_formulas``: prefix text cells that a spreadsheet would run with an apostrophe (off:
     every cell exactly as stored).
@@ -331,7 +336,7 @@ def export_dataset(outdir, *, using=DEFAULT_DB_ALIAS, now=None, escape_formulas=
     files = []
     with read_snapshot(connection):
         stamp = {
-            "dataset_version": DATASET_VERSION,
+            "dataset_version": version,
             "created": now.astimezone(datetime.UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z",
             "schema_migration": schema_migration(connection),
             "views_version": CURRENT_VERSION,
