@@ -2,7 +2,8 @@
 
 from .agreements import Agreement, AgreementEvent, AgreementParty, AgreementType
 from .base import CuratedRecord, EditConflict, ReviewStatus, VersionedRecord
-from .countries import Country, Organization
+from .countries import Country, CowStateMembership, Organization
+from .coverage import CollectionCoverage
 from .exercises import Domain, Exercise, ExerciseParticipant
 from .sources import CITATION_TARGET_PATHS, CITATION_TARGET_RELATED, CITATION_TARGETS, Citation, Source
 
@@ -15,7 +16,9 @@ __all__ = [
     "CITATION_TARGET_RELATED",
     "CITATION_TARGETS",
     "Citation",
+    "CollectionCoverage",
     "Country",
+    "CowStateMembership",
     "CuratedRecord",
     "Domain",
     "EditConflict",

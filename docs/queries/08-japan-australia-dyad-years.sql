@@ -2,7 +2,8 @@
 --
 -- "In force" in a year: in force by 31 December and not ended before
 -- 1 January; "signed": signed by 31 December (in force or not) and not ended
--- before 1 January. The 2010 ACSA counts until it was replaced in 2017.
+-- before 1 January. Counts are of lineages: the 2010 ACSA and the 2017 text
+-- that replaced it are one lineage, so 2017 has one ACSA, not two.
 -- There is no row for 2009: the pair's rows start in the year of its first
 -- agreement (2010), and a missing year means nothing recorded, not zero.
 SELECT
@@ -28,7 +29,7 @@ ORDER BY year;
 -- | 2014 | 1 | 1 | 1 | 1 | 0 | 0 |
 -- | 2015 | 1 | 1 | 1 | 1 | 0 | 0 |
 -- | 2016 | 1 | 1 | 1 | 1 | 0 | 0 |
--- | 2017 | 2 | 2 | 2 | 2 | 0 | 0 |
+-- | 2017 | 1 | 1 | 1 | 1 | 0 | 0 |
 -- | 2018 | 1 | 1 | 1 | 1 | 0 | 0 |
 -- | 2019 | 1 | 1 | 1 | 1 | 0 | 0 |
 -- | 2020 | 1 | 1 | 1 | 1 | 0 | 0 |
