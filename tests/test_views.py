@@ -96,6 +96,30 @@ def dyad_years(iso3_1, iso3_2, view="dyad_year"):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("view", [view for view in VIEWS if view.primary_key], ids=lambda view: view.name)
+def test_each_views_declared_primary_key_identifies_one_row(reference_data, view):
+    first = make_agreement(
+        "acsa-aus-2010", ["JPN", "AUS"], [("signature", "2010-05-19"), ("entry_into_force", "2013")]
+    )
+    make_agreement(
+        "acsa-aus-2017",
+        ["JPN", "AUS"],
+        [("signature", "2017-01"), ("entry_into_force", "2017-09-06")],
+        supersedes=first,
+    )
+    make_agreement("warning", ["USA", "JPN", "KOR"], [("activation", "2023-12-19")], type_code="DATA_SHARING")
+    key = ", ".join(view.primary_key)
+    assert query(f"SELECT COUNT(*) AS n FROM {view.name}")[0]["n"] > 0 or view.name in (
+        "exercise_dyad",
+        "citation_coverage",
+    )
+    duplicated = query(f"SELECT {key}, COUNT(*) AS n FROM {view.name} GROUP BY {key} HAVING COUNT(*) > 1")
+    assert duplicated == []
+    empty = " OR ".join(f"{column} IS NULL" for column in view.primary_key)
+    assert query(f"SELECT COUNT(*) AS n FROM {view.name} WHERE {empty}")[0]["n"] == 0
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("view", VIEWS, ids=lambda view: view.name)
 def test_each_view_answers_with_exactly_its_documented_columns(view):
     with connection.cursor() as cursor:
