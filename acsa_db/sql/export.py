@@ -44,6 +44,11 @@ VIEW_ORDER = {
     "dyad_year_directed": ("country1_id", "country2_id", "year"),
     "exercise_dyad": ("exercise_id", "country1_id", "country2_id"),
     "citation_coverage": ("record_type", "record_id"),
+    "calendar_month": ("year", "month"),
+    "coverage_year": ("year", "type_code", "focal_country_id"),
+    "agreement_lineage": ("agreement_id",),
+    "state_year": ("year", "ccode"),
+    "dyad_year_panel": ("year", "ccode1", "ccode2"),
 }
 
 
