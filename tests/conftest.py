@@ -41,12 +41,14 @@ def seeded_data_set(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def reference_data(db):
-    """Countries, organizations, agreement types and domains, as the README's command loads them."""
+    """Countries, COW membership, organizations, agreement types, coverage and domains, as load_fixtures loads them."""
     call_command(
         "loaddata",
         "countries.json",
+        "cow_states.json",
         "organizations.json",
         "agreement_types.json",
+        "coverage.json",
         "domains.json",
         verbosity=0,
     )

@@ -132,6 +132,10 @@ def test_unknown_is_an_empty_cell_never_zero(exported):
     # No source gives the Japan–New Zealand ACSA's entry into force.
     assert nzl["entry_into_force_date"] == "" and nzl["entry_into_force_date_precision"] == ""
     assert nzl["signature_date"] == "2025-12-19" and nzl["signature_date_precision"] == "day"
+    france = dict(zip(header, status["raa-jpn-fra"], strict=True))
+    # The Japan–France RAA is under negotiation: no signature, no entry into force.
+    assert france["entry_into_force_date"] == "" and france["entry_into_force_date_precision"] == ""
+    assert france["signature_date"] == "" and france["signature_date_latest"] == ""
     # Every NULL in the database is an empty cell in the file, column by column.
     header, *rows = read_csv(exported / "country.csv")
     with connection.cursor() as cursor:
@@ -205,7 +209,7 @@ def test_the_package_is_stamped_with_the_dataset_version_and_describes_each_file
     assert descriptor["version"] == DATASET_VERSION
     created = datetime.datetime.fromisoformat(descriptor["created"].replace("Z", "+00:00"))
     assert abs(datetime.datetime.now(datetime.UTC) - created) < datetime.timedelta(minutes=10)
-    assert descriptor["acsa_db"]["views_version"] == "v2"
+    assert descriptor["acsa_db"]["views_version"] == "v3"
     assert descriptor["acsa_db"]["schema_migration"].startswith("00")
     for resource in descriptor["resources"]:
         path = exported / resource["path"]
@@ -224,6 +228,19 @@ def test_the_codebook_gives_version_coverage_definitions_and_every_file(exported
     for resource in package(exported)["resources"]:
         assert f"| `{resource['path']}` | {count(resource['name'])} |" in codebook
         assert f"### `{resource['name']}`" in codebook
+
+
+def test_the_codebook_lists_the_coverage_table_the_counts_read_and_unknown_counts_are_empty(exported):
+    codebook = (exported / "CODEBOOK.md").read_text(encoding="utf-8")
+    assert "| type | focal state | scope | first covered | last covered | notes |" in codebook
+    assert "| ACSA | JPN | Japan's agreements" in codebook
+    assert "| 1996-01-01 | 2026-01-15 |" in codebook and "| 2007-01-01 | 2026-01-27 |" in codebook
+    with open(exported / "dyad_year.csv", newline="", encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["iso3_1"] == "USA" and row["iso3_2"] == "JPN"]
+    row_2000 = next(row for row in rows if row["year"] == "2000")
+    # SOFA is not collected: unknown, an empty cell, never 0; the ACSA inferred in force from its 1998 amendment.
+    assert (row_2000["sofa_in_force"], row_2000["isa_in_force"], row_2000["acsa_in_force"]) == ("", "", "1")
+    assert max(int(row["year"]) for row in rows) == 2026
 
 
 def test_two_exports_of_the_same_data_are_the_same_files(seeded_data_set, db, tmp_path):
@@ -491,3 +508,13 @@ def test_stata_text_cannot_expand_a_macro_or_end_its_string():
     text = stata_text('Costs in $USD `local\' and "quotes"' + " x" * 100)
     assert '"' not in text and "`" not in text and "$USD" not in text.replace("\\$", "")
     assert len(text) <= STATA_LABEL_LIMIT
+
+
+def test_every_view_is_exported_in_the_order_of_its_primary_key():
+    """A view ordered by a column that does not identify its rows exports in any order: two
+    exports of the same data (after a restore, say) would differ."""
+    from acsa_db.sql.catalog import VIEWS
+    from acsa_db.sql.export import VIEW_ORDER
+
+    for view in VIEWS:
+        assert set(VIEW_ORDER[view.name]) == set(view.primary_key), view.name

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 from acsa_db.models import (
     Agreement,
@@ -95,6 +96,30 @@ def dyad_years(iso3_1, iso3_2, view="dyad_year"):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("view", [view for view in VIEWS if view.primary_key], ids=lambda view: view.name)
+def test_each_views_declared_primary_key_identifies_one_row(reference_data, view):
+    first = make_agreement(
+        "acsa-aus-2010", ["JPN", "AUS"], [("signature", "2010-05-19"), ("entry_into_force", "2013")]
+    )
+    make_agreement(
+        "acsa-aus-2017",
+        ["JPN", "AUS"],
+        [("signature", "2017-01"), ("entry_into_force", "2017-09-06")],
+        supersedes=first,
+    )
+    make_agreement("warning", ["USA", "JPN", "KOR"], [("activation", "2023-12-19")], type_code="DATA_SHARING")
+    key = ", ".join(view.primary_key)
+    assert query(f"SELECT COUNT(*) AS n FROM {view.name}")[0]["n"] > 0 or view.name in (
+        "exercise_dyad",
+        "citation_coverage",
+    )
+    duplicated = query(f"SELECT {key}, COUNT(*) AS n FROM {view.name} GROUP BY {key} HAVING COUNT(*) > 1")
+    assert duplicated == []
+    empty = " OR ".join(f"{column} IS NULL" for column in view.primary_key)
+    assert query(f"SELECT COUNT(*) AS n FROM {view.name} WHERE {empty}")[0]["n"] == 0
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("view", VIEWS, ids=lambda view: view.name)
 def test_each_view_answers_with_exactly_its_documented_columns(view):
     with connection.cursor() as cursor:
@@ -125,7 +150,7 @@ def test_every_column_has_a_type_and_a_description():
 def test_postgresql_carries_the_documentation_as_comments():
     (row,) = query(
         "SELECT obj_description('agreement_status'::regclass, 'pg_class') AS view_comment, "
-        "col_description('agreement_status'::regclass, 5) AS status_comment"
+        "col_description('agreement_status'::regclass, 8) AS status_comment"
     )
     assert row["view_comment"].startswith("One row per agreement")
     assert row["status_comment"].startswith("negotiating, signed, in_force")
@@ -512,7 +537,9 @@ def test_a_multilateral_agreement_counts_for_every_pair_of_its_states(reference_
     make_agreement("warning", ["USA", "JPN", "KOR"], [("activation", "2023-12-19")], type_code="DATA_SHARING")
     for pair in (("USA", "KOR"), ("USA", "JPN"), ("KOR", "JPN")):
         row = dyad_years(*pair)[2023]
-        assert (row["in_force"], row["data_sharing_in_force"], row["signed"]) == (1, 1, 1), pair
+        # DATA_SHARING is not collected systematically (collection_coverage): its count is
+        # unknown (NULL), while the total of every type recorded still counts it.
+        assert (row["in_force"], row["data_sharing_in_force"], row["signed"]) == (1, None, 1), pair
 
 
 @pytest.mark.django_db
@@ -609,3 +636,245 @@ def test_citation_coverage_counts_cited_uncited_and_contradicted_facts(source, a
     # the exercise and its two participants, none cited
     assert (rows[exercise.slug]["facts"], rows[exercise.slug]["uncited_facts"]) == (3, 3)
     assert rows[exercise.slug]["supporting_citations"] == 0
+
+
+# --- v3: coverage, lineages, inferred entry into force, date bounds, review status -----
+
+COVERAGE_END = datetime.date(2026, 1, 27)  # the latest last_covered_date of fixtures/coverage.json
+
+
+def panel(iso3_a, iso3_b, year):
+    """The balanced panel's row for a pair (in either order) and year."""
+    rows = query(
+        "SELECT * FROM dyad_year_panel WHERE year = %s AND ((iso3_1 = %s AND iso3_2 = %s) OR (iso3_1 = %s AND iso3_2 = %s))",
+        [year, iso3_a, iso3_b, iso3_b, iso3_a],
+    )
+    return rows[0] if rows else None
+
+
+@pytest.mark.django_db
+def test_a_type_not_collected_for_the_pair_or_the_year_counts_as_unknown_not_zero(reference_data):
+    make_agreement("acsa", ["JPN", "USA"], [("signature", "1996-04-15"), ("entry_into_force", "1996-10-22")])
+    years = dyad_years("USA", "JPN")
+    # ACSA is collected from 1996, ISA from 2007; SOFA, DCA and MOC are not collected at all.
+    assert (years[2000]["acsa_in_force"], years[2000]["raa_in_force"]) == (1, 0)
+    assert (years[2000]["isa_in_force"], years[2010]["isa_in_force"]) == (None, 0)
+    assert {years[2000][c] for c in ("sofa_in_force", "dca_in_force", "moc_in_force", "moc_signed")} == {None}
+    # The totals say which types they include.
+    assert years[2000]["covered_types"] == "ACSA,DETA,RAA"
+    assert years[2010]["covered_types"] == "ACSA,DETA,ISA,RAA"
+    assert (years[2000]["in_force"], years[2000]["in_force_covered"]) == (1, 1)
+    # A pair without the focal state is not collected for any type.
+    make_agreement(
+        "usa-kor", ["USA", "KOR"], [("signature", "2000-01-01"), ("entry_into_force", "2000-01-01")]
+    )
+    other = dyad_years("USA", "KOR")[2000]
+    assert (other["in_force"], other["acsa_in_force"], other["in_force_covered"], other["covered_types"]) == (
+        1,
+        None,
+        None,
+        None,
+    )
+
+
+@pytest.mark.django_db
+def test_replacement_texts_are_one_lineage_counted_once_in_the_year_one_replaces_the_other(reference_data):
+    first = make_agreement(
+        "acsa-aus-2010", ["JPN", "AUS"], [("signature", "2010-05-19"), ("entry_into_force", "2013-01-31")]
+    )
+    second = make_agreement(
+        "acsa-aus-2017",
+        ["JPN", "AUS"],
+        [("signature", "2017-01-14"), ("entry_into_force", "2017-09-06")],
+        supersedes=first,
+    )
+    third = make_agreement("acsa-aus-2030", ["JPN", "AUS"], [("signature", "2025-01-01")], supersedes=second)
+    lineage = {row["agreement_slug"]: row for row in query("SELECT * FROM agreement_lineage")}
+    assert {slug: (row["lineage_slug"], row["generation"]) for slug, row in lineage.items()} == {
+        "acsa-aus-2010": ("acsa-aus-2010", 1),
+        "acsa-aus-2017": ("acsa-aus-2010", 2),
+        "acsa-aus-2030": ("acsa-aus-2010", 3),
+    }
+    assert {row["texts_in_lineage"] for row in lineage.values()} == {3}
+    assert status_of(third)["lineage_id"] == first.pk
+    row = dyad_years("JPN", "AUS")[2017]
+    # Both texts were in force in 2017: one lineage, one ACSA; the ids still name both texts.
+    assert (row["in_force"], row["acsa_in_force"], row["acsa_signed"]) == (1, 1, 1)
+    assert row["in_force_slugs"] == "acsa-aus-2010,acsa-aus-2017"
+    texts = query(
+        "SELECT agreement_slug, lineage_slug FROM dyad_year_agreement WHERE year = 2017 AND iso3_1 = 'JPN' "
+        "ORDER BY agreement_id"
+    )
+    assert [row["lineage_slug"] for row in texts] == ["acsa-aus-2010", "acsa-aus-2010"]
+
+
+@pytest.mark.django_db
+def test_an_amended_agreement_with_no_entry_into_force_is_in_force_from_the_amendment_marked_inferred(
+    reference_data,
+):
+    agreement = make_agreement(
+        "acsa-usa-1996",
+        ["JPN", "USA"],
+        [("signature", "1996-04-15"), ("amendment", "1998-04-28"), ("amendment", "2004-02-27")],
+    )
+    row = status_of(agreement)
+    assert (
+        row["status"],
+        row["entry_into_force_date"],
+        row["entry_into_force_basis"],
+        row["in_force_inferred"],
+    ) == (
+        "in_force",
+        "1998-04-28",
+        "amendment",
+        1,
+    )
+    (dyad,) = dyads_of(agreement)
+    assert (dyad["entry_into_force_date"], dyad["in_force_inferred"]) == ("1998-04-28", 1)
+    years = dyad_years("USA", "JPN")
+    assert [years[year]["acsa_in_force"] for year in (1996, 1997, 1998, 2000)] == [0, 0, 1, 1]
+    # A recorded entry into force wins over the inference.
+    recorded = make_agreement(
+        "acsa-gbr",
+        ["JPN", "GBR"],
+        [("signature", "2017-01-26"), ("entry_into_force", "2017"), ("amendment", "2016")],
+    )
+    assert (status_of(recorded)["entry_into_force_basis"], status_of(recorded)["in_force_inferred"]) == (
+        "entry_into_force",
+        0,
+    )
+
+
+@pytest.mark.django_db
+def test_each_date_has_its_latest_bound_beside_it(reference_data):
+    agreement = make_agreement(
+        "acsa-gbr",
+        ["JPN", "GBR"],
+        [("signature", "2017-01-26"), ("entry_into_force", "2017"), ("termination", "2024-02")],
+    )
+    row = status_of(agreement)
+    assert (row["signature_date"], row["signature_date_latest"]) == ("2017-01-26", "2017-01-26")
+    assert (row["entry_into_force_date"], row["entry_into_force_date_latest"]) == ("2017-01-01", "2017-12-31")
+    assert (row["end_date"], row["end_date_latest"]) == ("2024-02-01", "2024-02-29")  # a leap year
+    assert (row["status_date"], row["status_date_latest"]) == ("2024-02-01", "2024-02-29")
+    (dyad,) = dyads_of(agreement)
+    assert (dyad["entry_into_force_date_latest"], dyad["end_date_latest"]) == ("2017-12-31", "2024-02-29")
+
+
+IN_FORCE_ON = """
+    SELECT agreement_slug,
+        CASE
+            WHEN entry_into_force_date IS NULL OR entry_into_force_date > %(day)s
+                OR end_date_latest <= %(day)s OR superseded_date_latest <= %(day)s THEN 'no'
+            WHEN entry_into_force_date_latest <= %(day)s
+                AND (end_date IS NULL OR end_date > %(day)s)
+                AND (superseded_date IS NULL OR superseded_date > %(day)s) THEN 'yes'
+            ELSE 'uncertain'
+        END AS in_force
+    FROM agreement_status WHERE agreement_slug = 'acsa-gbr'
+"""
+
+
+@pytest.mark.django_db
+def test_in_force_on_a_day_is_uncertain_inside_a_year_precision_date(reference_data):
+    make_agreement("acsa-gbr", ["JPN", "GBR"], [("signature", "2017-01-26"), ("entry_into_force", "2017")])
+    answers = {
+        day: query(IN_FORCE_ON, {"day": day})[0]["in_force"]
+        for day in ("2016-12-31", "2017-03-01", "2018-01-01")
+    }
+    assert answers == {"2016-12-31": "no", "2017-03-01": "uncertain", "2018-01-01": "yes"}
+
+
+@pytest.mark.django_db
+def test_today_is_the_coverage_end_not_the_day_the_query_runs(reference_data):
+    # An entry into force after the coverage's end (but before the day the tests run) does not count.
+    later = COVERAGE_END + datetime.timedelta(days=10)
+    assert later < TODAY
+    agreement = make_agreement(
+        "acsa-phl", ["JPN", "PHL"], [("signature", "2026-01-15"), ("entry_into_force", later)]
+    )
+    assert (status_of(agreement)["status"], status_of(agreement)["entry_into_force_date"]) == ("signed", None)
+    # No row past the coverage's last year.
+    assert max(dyad_years("JPN", "PHL")) == COVERAGE_END.year
+    assert query("SELECT MAX(year) AS year FROM dyad_year_panel")[0]["year"] == COVERAGE_END.year
+
+
+@pytest.mark.django_db
+def test_notices_and_other_events_do_not_change_force(reference_data):
+    agreement = make_agreement(
+        "gsomia",
+        ["JPN", "KOR"],
+        [
+            ("signature", "2016-11-23"),
+            ("entry_into_force", "2016-11-23"),
+            ("termination_notice", "2019-08-23"),
+            ("other", "2020-01-01"),
+        ],
+        type_code="ISA",
+    )
+    assert status_of(agreement)["status"] == "in_force"
+    assert dyad_years("KOR", "JPN")[2020]["isa_in_force"] == 1
+
+
+@pytest.mark.django_db
+def test_dyad_years_carry_the_least_reviewed_status_of_what_they_count(reference_data):
+    verified = make_agreement(
+        "acsa", ["JPN", "AUS"], [("signature", "2010-05-19"), ("entry_into_force", "2013-01-31")]
+    )
+    Agreement.objects.filter(pk=verified.pk).update(review_status="verified", reviewed_at=timezone.now())
+    assert dyad_years("JPN", "AUS")[2022]["review_status"] == "verified"
+    make_agreement("raa", ["JPN", "AUS"], [("signature", "2022-01-06")])  # a draft
+    years = dyad_years("JPN", "AUS")
+    assert (years[2021]["review_status"], years[2022]["review_status"]) == ("verified", "draft")
+    assert panel("JPN", "AUS", 2022)["review_status"] == "draft"
+    verified_only = query(
+        "SELECT COUNT(DISTINCT lineage_id) AS n FROM dyad_year_agreement "
+        "WHERE year = 2022 AND iso3_1 = 'JPN' AND iso3_2 = 'AUS' AND signed = 1 AND review_status = 'verified'"
+    )
+    assert verified_only[0]["n"] == 1
+    assert years[2022]["signed"] == 2
+
+
+@pytest.mark.django_db
+def test_the_panel_has_every_state_of_the_system_in_every_covered_year_zero_where_zero_is_known(
+    reference_data,
+):
+    make_agreement("acsa", ["JPN", "USA"], [("signature", "1996-04-15"), ("entry_into_force", "1996-10-22")])
+    members_2000 = query("SELECT COUNT(*) AS n FROM state_year WHERE year = 2000")[0]["n"]
+    rows_2000 = query("SELECT COUNT(*) AS n FROM dyad_year_panel WHERE year = 2000")[0]["n"]
+    assert rows_2000 == members_2000 - 1  # Japan with every other member
+    assert members_2000 > 180
+    years = query("SELECT DISTINCT year FROM dyad_year_panel ORDER BY year")
+    assert [row["year"] for row in years] == list(range(1983, COVERAGE_END.year + 1))  # DETA from 1983
+    usa = panel("USA", "JPN", 2000)
+    assert (usa["acsa_in_force"], usa["isa_in_force"], usa["sofa_in_force"]) == (1, None, None)
+    chad = panel("CHA" if False else "TCD", "JPN", 2000)
+    assert (chad["acsa_in_force"], chad["raa_signed"], chad["in_force_covered"], chad["review_status"]) == (
+        0,
+        0,
+        0,
+        None,
+    )
+    # Before ISA is collected, its count is unknown even where nothing is recorded.
+    assert (chad["isa_in_force"], panel("TCD", "JPN", 2010)["isa_in_force"]) == (None, 0)
+    # West Germany is a state of the system until 1990, with no country row.
+    gfr = query("SELECT * FROM dyad_year_panel WHERE ccode1 = 260 AND year = 1989")
+    assert len(gfr) == 1 and gfr[0]["country1_id"] is None and gfr[0]["name1"] == "German Federal Republic"
+    assert not query("SELECT * FROM dyad_year_panel WHERE ccode1 = 260 AND year = 1991")
+
+
+@pytest.mark.django_db
+def test_state_year_has_cow_membership_over_the_coverage_with_notes_where_codes_do_not_match(reference_data):
+    japan = {row["year"]: row for row in query("SELECT * FROM state_year WHERE ccode = 740")}
+    assert min(japan) == 1983 and max(japan) == COVERAGE_END.year
+    assert (japan[2016]["cow_data"], japan[2017]["cow_data"], japan[2017]["iso3"]) == (1, 0, "JPN")
+    gfr = query("SELECT * FROM state_year WHERE ccode = 260 ORDER BY year")
+    assert [row["year"] for row in gfr] == list(range(1983, 1991))
+    assert gfr[0]["country_id"] is None and "country table" in gfr[0]["note"]
+    germany = query("SELECT year FROM state_year WHERE ccode = 255 ORDER BY year")
+    assert germany[0]["year"] == 1990
+    yugoslavia = query("SELECT * FROM state_year WHERE ccode = 345 AND year = 2010")[0]
+    assert (yugoslavia["iso3"], yugoslavia["name"]) == (None, "Yugoslavia")
+    assert "Serbia" in yugoslavia["note"]
+    # Serbia's country row is not given 345.
+    assert not query("SELECT * FROM state_year WHERE iso3 = 'SRB'")

@@ -2,7 +2,8 @@
 
 from .agreements import Agreement, AgreementEvent, AgreementParty, AgreementType
 from .base import CuratedRecord, EditConflict, RecordFact, ReviewStatus, VersionedRecord
-from .countries import Country, Organization
+from .countries import Country, CowStateMembership, Organization
+from .coverage import CollectionCoverage
 from .exercises import Domain, Exercise, ExerciseParticipant
 from .releases import DataRelease
 from .sources import CITATION_TARGET_PATHS, CITATION_TARGET_RELATED, CITATION_TARGETS, Citation, Source
@@ -16,7 +17,9 @@ __all__ = [
     "CITATION_TARGET_RELATED",
     "CITATION_TARGETS",
     "Citation",
+    "CollectionCoverage",
     "Country",
+    "CowStateMembership",
     "DataRelease",
     "CuratedRecord",
     "Domain",

@@ -139,3 +139,63 @@ class Organization(models.Model):
 
     def natural_key(self):
         return (self.acronym,)
+
+
+class CowStateMembershipManager(models.Manager):
+    def get_by_natural_key(self, cow_code, start_date):
+        return self.get(cow_code=cow_code, start_date=start_date)
+
+
+class CowStateMembership(models.Model):
+    """One spell of a state's membership in the Correlates of War state system (COW v2016).
+
+    Reference data, copied from COW's State System Membership List
+    (acsa_db/data/cow_states.csv, provenance in acsa_db/data/README.md): a
+    state that left and re-entered the system has one row per spell. It is
+    joined to country by cow_code; COW states the country table lacks (the
+    German Federal Republic, 260) are kept here with a note.
+    """
+
+    cow_code = models.PositiveSmallIntegerField(
+        "COW code",
+        help_text="Correlates of War state number (ccode): 740 for Japan, 260 for the German Federal Republic.",
+    )
+    cow_abbrev = models.CharField(
+        "COW abbreviation", max_length=3, help_text="Correlates of War abbreviation (stateabb): GFR, JPN."
+    )
+    state_name = models.CharField(max_length=100, help_text="COW's name for the state (statenme).")
+    start_date = models.DateField(help_text="First day of the spell of membership (styear, stmonth, stday).")
+    end_date = models.DateField(
+        help_text="Last day of the spell (endyear, endmonth, endday). 2016-12-31, the end of the COW "
+        "v2016 data, means still a member when the list was made."
+    )
+    version = models.PositiveSmallIntegerField(help_text="Version of the COW list the row comes from (2016).")
+    note = models.TextField(
+        blank=True,
+        help_text="How the state relates to the country table where that is not a plain match of cow_code "
+        "(260 has no country row; COW continues 345 for Serbia).",
+    )
+
+    objects = CowStateMembershipManager()
+
+    class Meta:
+        db_table = "cow_state_membership"
+        ordering = ["cow_code", "start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cow_code", "start_date"],
+                name="cow_state_membership_one_spell_per_start",
+                violation_error_message="This state already has a spell starting that day.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="cow_state_membership_end_not_before_start",
+                violation_error_message="A spell cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cow_code} {self.cow_abbrev}: {self.start_date} to {self.end_date}"
+
+    def natural_key(self):
+        return (self.cow_code, self.start_date.isoformat())

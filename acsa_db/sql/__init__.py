@@ -42,8 +42,27 @@ VERSIONS = {
         "exercise_dyad",
         "citation_coverage",
     ),
+    # v3: coverage as data (coverage_year), lineages (agreement_lineage), the
+    # balanced panel (dyad_year_panel) and COW membership (state_year); NULL
+    # for what is not collected, "today" the coverage's end, latest date
+    # bounds, inferred entry into force, review status (migration 0014).
+    "v3": (
+        "calendar_year",
+        "calendar_month",
+        "coverage_year",
+        "agreement_status",
+        "agreement_lineage",
+        "agreement_dyad",
+        "dyad_year_agreement",
+        "dyad_year",
+        "dyad_year_directed",
+        "state_year",
+        "dyad_year_panel",
+        "exercise_dyad",
+        "citation_coverage",
+    ),
 }
-CURRENT_VERSION = "v2"
+CURRENT_VERSION = "v3"
 
 VENDORS = ("sqlite", "postgresql")
 

@@ -92,12 +92,78 @@ IN_FORCE_DEFINITION = (
 )
 
 
+LATEST = (
+    "The latest day the date can stand for: the date itself at day precision, the last day of its month "
+    "or year otherwise. Between the date and this bound, whether it had happened is uncertain."
+)
+
+
 def _date(name, what):
     return [
         Column(name, "date", what),
         Column(f"{name}_precision", "string", PRECISION, code=True, values=tuple(Precision.choices)),
+        Column(f"{name}_latest", "date", LATEST),
     ]
 
+
+REVIEW_STATUS = (
+    "The least reviewed status among the agreements counted in the row (draft, then needs_review, "
+    "disputed, verified): verified only when every one is verified; empty when none is counted. To "
+    "count verified facts only, count the rows of dyad_year_agreement whose review_status is verified."
+)
+
+NOW = (
+    "Today is the end of the coverage (the latest last_covered_date of collection_coverage), not the "
+    "day the query runs: an event dated later does not count and no row runs past it, so the answers "
+    "do not change with the calendar."
+)
+
+IN_FORCE_ON_A_DAY = (
+    "In force on a day D is yes when entry_into_force_date_latest <= D and neither end_date nor "
+    "superseded_date is on or before D; no when entry_into_force_date is empty or after D, or "
+    "end_date_latest or superseded_date_latest is on or before D; uncertain otherwise (a date known "
+    "only to the month or year straddles D). The cookbook's in-force-on-a-date query spells it out."
+)
+
+
+CALENDAR_MONTH = View(
+    name="calendar_month",
+    summary="One row per month from January 1800 to December of the current year, with its first and last day.",
+    details="A helper, like calendar_year: the views look up the last day of a month-precision date "
+    "here (the <date>_latest columns).",
+    columns=(
+        Column("year", "integer", "The year."),
+        Column("month", "integer", "The month, 1 to 12."),
+        Column("starts_on", "date", "The first day of the month."),
+        Column("ends_on", "date", "The last day of the month."),
+    ),
+    primary_key=("year", "month"),
+)
+
+COVERAGE_YEAR = View(
+    name="coverage_year",
+    summary="One row per agreement type, focal state and year that collection_coverage covers.",
+    details="The one definition of a covered year that the other views use: the type's coverage began "
+    "by the year's first day (first_covered_date <= 1 January) and had not ended before it "
+    "(last_covered_date >= 1 January). In a covered year an agreement of the type that is not "
+    "recorded did not exist (a count is 0); in any other year it is unknown (NULL). The last year "
+    "may be covered only up to last_covered_date (complete = 0).",
+    columns=(
+        Column("year", "integer", "The year."),
+        Column("type_code", "string", "The agreement type collected: agreement_type.code.", code=True),
+        Column("focal_country_id", "integer", "The state whose agreements are collected: country.id."),
+        Column("focal_ccode", "integer", "Its COW state number (740 for Japan)."),
+        Column("focal_iso3", "string", "Its ISO alpha-3 code (JPN)."),
+        Column("first_covered_date", "date", "The first day the coverage covers."),
+        Column("last_covered_date", "date", "The last day it covers: the latest document used."),
+        Column(
+            "complete",
+            "integer",
+            "1 when the coverage runs to the year's last day, 0 for a year covered in part.",
+        ),
+    ),
+    primary_key=("year", "type_code", "focal_country_id"),
+)
 
 CALENDAR_YEAR = View(
     name="calendar_year",
@@ -117,14 +183,19 @@ AGREEMENT_STATUS = View(
     name="agreement_status",
     summary="One row per agreement with its current status and the dated events behind it.",
     details="Derived from the agreement's events that have happened by today (an undated event "
-    "counts as having happened). The status is the first that applies of: superseded (an "
+    "counts as having happened). " + NOW + " The status is the first that applies of: superseded (an "
     "agreement that replaces it has taken effect), terminated (a termination or expiry), "
     "suspended (its latest suspension or reinstatement is a suspension), in_force (an entry into "
     "force or activation, or else an adoption, is recorded), signed (a signature or adoption is "
     "recorded), negotiating (none of these: talks announced, launched or agreed in principle, or "
     "no event recorded yet). A party's own termination or suspension counts for the whole "
     "agreement only when it has at most two parties. Where several events of a kind are "
-    "recorded, the earliest gives the date (the latest, for suspensions).",
+    "recorded, the earliest gives the date (the latest, for suspensions). An exchange of notes "
+    "signs an instrument and puts it into force at once. With no entry into force, activation, "
+    "exchange of notes or adoption recorded, the earliest dated amendment shows the agreement in "
+    "force (an agreement is amended only while in force): entry_into_force_basis is amendment and "
+    "in_force_inferred is 1. Notices (of termination, suspension or withdrawal) and initialling do "
+    "not change the status; event kinds this version does not name are ignored. " + IN_FORCE_ON_A_DAY,
     columns=(
         Column("agreement_id", "integer", "The agreement: agreement.id."),
         Column("agreement_slug", "string", "The agreement's stable identifier: agreement.slug."),
@@ -132,6 +203,19 @@ AGREEMENT_STATUS = View(
         Column(
             "type_code", "string", "The agreement's type: agreement_type.code (ACSA, RAA, ...).", code=True
         ),
+        Column(
+            "review_status",
+            "string",
+            "The agreement's review status: draft, needs_review, verified or disputed.",
+            code=True,
+        ),
+        Column(
+            "lineage_id",
+            "integer",
+            "The first text of the chain of replacement texts it belongs to (agreement.supersedes, walked "
+            "back): agreement.id. Its own id when it replaces nothing.",
+        ),
+        Column("lineage_slug", "string", "The slug of that first text."),
         Column(
             "status",
             "string",
@@ -147,14 +231,22 @@ AGREEMENT_STATUS = View(
         *_date("signature_date", "The earliest signature (or adoption, for a non-treaty instrument)."),
         *_date(
             "entry_into_force_date",
-            "When it took effect: the earliest entry into force or activation, else its adoption.",
+            "When it took effect: the earliest entry into force, activation or exchange of notes, else its "
+            "adoption, else (inferred) its earliest dated amendment.",
         ),
         Column(
             "entry_into_force_basis",
             "string",
-            "The event kind that entry_into_force_date comes from: entry_into_force, activation or adoption.",
+            "The event kind that entry_into_force_date comes from: entry_into_force, activation, "
+            "exchange_of_notes, adoption, or amendment when inferred.",
             code=True,
-            values=_listed("entry_into_force", "activation", "adoption"),
+            values=_listed("entry_into_force", "activation", "exchange_of_notes", "adoption", "amendment"),
+        ),
+        Column(
+            "in_force_inferred",
+            "integer",
+            "1 when no entry into force is recorded and entry_into_force_date is that of the earliest "
+            "amendment (the earliest evidence that it was in force), else 0.",
         ),
         *_date(
             "suspension_date", "When the suspension in effect began; empty unless the status is suspended."
@@ -178,6 +270,30 @@ AGREEMENT_STATUS = View(
     primary_key=("agreement_id",),
 )
 
+AGREEMENT_LINEAGE = View(
+    name="agreement_lineage",
+    summary="One row per agreement with its lineage: the chain of texts that replace one another.",
+    details="A replacement text is a new agreement row that supersedes the old one (agreement.supersedes); "
+    "the texts of one chain form a lineage, named by its first text (the 2010 and 2017 Japan-Australia "
+    "ACSAs are one lineage, acsa-jpn-aus-2010). Computed from supersedes each time, not stored. The "
+    "dyad-year counts count lineages, so that a pair is not counted twice in the year one text "
+    "replaces another; short_title is shared by the texts of a lineage, and slug and signature_date "
+    "tell them apart.",
+    columns=(
+        Column("agreement_id", "integer", "The agreement (one text): agreement.id."),
+        Column("agreement_slug", "string", "The text's slug."),
+        Column("short_title", "string", "The agreement's short title."),
+        Column("type_code", "string", "The agreement's type: agreement_type.code.", code=True),
+        Column("lineage_id", "integer", "The first text of its lineage: agreement.id."),
+        Column("lineage_slug", "string", "The first text's slug."),
+        Column("generation", "integer", "1 for the first text, 2 for the text that replaced it, and so on."),
+        Column("texts_in_lineage", "integer", "How many texts the lineage has."),
+        Column("status", "string", "The text's current status, as in agreement_status.", code=True),
+        *_date("signature_date", "The text's signature, as in agreement_status."),
+    ),
+    primary_key=("agreement_id",),
+)
+
 AGREEMENT_DYAD = View(
     name="agreement_dyad",
     summary="One row per agreement and unordered pair of its state parties, ISO and COW codes side by side.",
@@ -194,6 +310,11 @@ AGREEMENT_DYAD = View(
         Column("agreement_slug", "string", "The agreement's stable identifier: agreement.slug."),
         Column("type_code", "string", "The agreement's type: agreement_type.code.", code=True),
         Column("status", "string", "The agreement's current status, as in agreement_status.", code=True),
+        Column(
+            "review_status", "string", "The agreement's review status, as in agreement_status.", code=True
+        ),
+        Column("lineage_id", "integer", "The first text of its lineage, as in agreement_status."),
+        Column("lineage_slug", "string", "That text's slug."),
         *_pair(1),
         Column("role1", "string", "The first state's role: party or signatory (not yet a party).", code=True),
         *_pair(2),
@@ -202,6 +323,11 @@ AGREEMENT_DYAD = View(
         *_date(
             "entry_into_force_date",
             "When it was in force between both: the later of their entries into force. Empty until then.",
+        ),
+        Column(
+            "in_force_inferred",
+            "integer",
+            "1 when the pair's entry into force is the agreement's and was inferred from an amendment.",
         ),
         *_date(
             "end_date",
@@ -215,7 +341,8 @@ AGREEMENT_DYAD = View(
 DYAD_YEAR_AGREEMENT = View(
     name="dyad_year_agreement",
     summary="One row per pair of states, year, and agreement between them that was signed and not ended in that year.",
-    details="The long form of dyad_year: the agreements behind each count. " + IN_FORCE_DEFINITION,
+    details="The long form of dyad_year: the agreements behind each count (each text; dyad_year counts "
+    "their lineages). No year after the end of the coverage. " + IN_FORCE_DEFINITION,
     columns=(
         Column("year", "integer", "The year."),
         Column("ccode1", "integer", "COW state number of the first state (ccode1 < ccode2)."),
@@ -227,6 +354,15 @@ DYAD_YEAR_AGREEMENT = View(
         Column("agreement_id", "integer", "The agreement: agreement.id."),
         Column("agreement_slug", "string", "The agreement's stable identifier."),
         Column("type_code", "string", "The agreement's type: agreement_type.code.", code=True),
+        Column("lineage_id", "integer", "The first text of its lineage: what dyad_year counts."),
+        Column("lineage_slug", "string", "That text's slug."),
+        Column(
+            "review_status",
+            "string",
+            "The agreement's review status (draft, needs_review, verified, disputed): keep verified rows "
+            "to count verified facts only.",
+            code=True,
+        ),
         Column(
             "in_force", "integer", "1 when the agreement was in force between the pair in the year, else 0."
         ),
@@ -234,6 +370,12 @@ DYAD_YEAR_AGREEMENT = View(
             "signed",
             "integer",
             "Always 1: the agreement was signed (in force or not) and not ended in the year.",
+        ),
+        Column("in_force_inferred", "integer", "1 when its entry into force is inferred from an amendment."),
+        Column(
+            "covered",
+            "integer",
+            "1 when its type is collected for the pair in the year (coverage_year), else 0.",
         ),
     ),
     primary_key=("country1_id", "country2_id", "year", "agreement_id"),
@@ -245,9 +387,16 @@ def _type_counts():
     for code in AGREEMENT_TYPES:
         name = code.lower()
         columns += [
-            Column(f"{name}_in_force", "integer", f"Agreements of type {code} in force in the year."),
             Column(
-                f"{name}_signed", "integer", f"Agreements of type {code} signed and not ended in the year."
+                f"{name}_in_force",
+                "integer",
+                f"Lineages of type {code} in force in the year; empty (unknown) when {code} is not collected "
+                "for the pair in the year.",
+            ),
+            Column(
+                f"{name}_signed",
+                "integer",
+                f"Lineages of type {code} signed and not ended in the year; empty when not collected.",
             ),
         ]
     return columns
@@ -265,11 +414,16 @@ _DYAD_YEAR_COLUMNS = (
     Column("name2", "string", "English short name of the second state."),
     Column("country1_id", "integer", "The first state: country.id."),
     Column("country2_id", "integer", "The second state: country.id."),
-    Column("in_force", "integer", "Agreements in force between the pair in the year (0 when none)."),
+    Column(
+        "in_force",
+        "integer",
+        "Lineages in force between the pair in the year, of every type recorded, collected or not "
+        "(in_force_covered counts the collected types only).",
+    ),
     Column(
         "signed",
         "integer",
-        "Agreements signed (in force or not) and not ended in the year (0 when none); includes in_force.",
+        "Lineages signed (in force or not) and not ended in the year, of every type recorded; includes in_force.",
     ),
     *_type_counts(),
     Column(
@@ -288,6 +442,19 @@ _DYAD_YEAR_COLUMNS = (
         pattern=ID_LIST_PATTERN,
     ),
     Column("signed_slugs", "string", "Their slugs, in the same order as signed_ids."),
+    Column(
+        "in_force_covered",
+        "integer",
+        "Lineages in force of the types listed in covered_types only; empty when no type is collected.",
+    ),
+    Column("signed_covered", "integer", "Lineages signed of the types listed in covered_types only."),
+    Column(
+        "covered_types",
+        "string",
+        "The types collected for the pair in the year, comma-separated by code (ACSA,DETA,ISA,RAA); "
+        "empty when none is.",
+    ),
+    Column("review_status", "string", REVIEW_STATUS, code=True),
 )
 
 DYAD_YEAR = View(
@@ -295,8 +462,13 @@ DYAD_YEAR = View(
     summary="One row per unordered pair of states (ccode1 < ccode2) and year, with counts of agreements "
     "in force and signed, by type, and their ids.",
     details="Rows run from the first year in which an agreement of the pair was signed or took effect "
-    "to the current year; pairs that share no dated agreement have no rows. A missing pair-year "
-    "means zero only within the coverage stated in the README and the codebook; outside it, unknown. "
+    "to the end of the coverage; pairs that share no dated agreement have no rows (dyad_year_panel has "
+    "every pair of the coverage). Counts are of lineages: a text and the texts that replace it count "
+    "once (v2 counted texts). A type's count is empty (unknown), not 0, in a year the type is not "
+    "collected for the pair (coverage_year); in_force and signed count every type recorded, "
+    "in_force_covered and signed_covered only those covered_types lists. "
+    + NOW
+    + " "
     + IN_FORCE_DEFINITION
     + " The per-type columns follow the agreement types of this version; a new type needs a new "
     "version of the view.",
@@ -313,6 +485,94 @@ DYAD_YEAR_DIRECTED = View(
     primary_key=("country1_id", "country2_id", "year"),
 )
 
+STATE_YEAR = View(
+    name="state_year",
+    summary="One row per state of the Correlates of War state system and year it was a member, over the "
+    "years of the coverage.",
+    details="From cow_state_membership (the COW State System Membership List v2016), joined to country "
+    "by cow_code. The list ends on 31 December 2016: a state still a member then is carried on to the "
+    "end of the coverage (cow_data = 0 for those years). COW states the country table lacks keep their "
+    "row with empty country columns (the German Federal Republic, 260, 1955 to 1990); COW's 345 is "
+    "Yugoslavia throughout, which COW continues for Serbia and the country table does not: note says so.",
+    columns=(
+        Column("year", "integer", "The year."),
+        Column("ccode", "integer", "Correlates of War state number."),
+        Column("cow_abbrev", "string", "COW abbreviation."),
+        Column("state_name", "string", "COW's name for the state."),
+        Column("country_id", "integer", "The state's country row (country.id); empty when there is none."),
+        Column("iso3", "string", "ISO alpha-3 code of that country row; empty for historic states."),
+        Column("name", "string", "English short name of that country row."),
+        Column(
+            "cow_data",
+            "integer",
+            "1 for a year the COW list covers, 0 for a year after its end to which a member is carried on.",
+        ),
+        Column(
+            "note", "string", "How the COW state relates to the country table, where it is not one to one."
+        ),
+    ),
+    primary_key=("year", "ccode"),
+)
+
+
+def _panel_type_counts():
+    columns = []
+    for code in AGREEMENT_TYPES:
+        name = code.lower()
+        columns += [
+            Column(
+                f"{name}_in_force",
+                "integer",
+                f"Lineages of type {code} in force in the year: 0 when none is recorded and {code} is "
+                "collected in the year, empty when it is not.",
+            ),
+            Column(
+                f"{name}_signed",
+                "integer",
+                f"Lineages of type {code} signed and not ended; 0 or empty likewise.",
+            ),
+        ]
+    return columns
+
+
+DYAD_YEAR_PANEL = View(
+    name="dyad_year_panel",
+    summary="The balanced panel: one row per pair of the focal state (Japan) and another member of the "
+    "state system (state_year), for every year the coverage covers, like peacesciencer's dyad-years.",
+    details="Every pair, every covered year: a type's count is 0 where none is recorded in a year the "
+    "type is collected (coverage_year), empty (unknown) where it is not; the counts are dyad_year's "
+    "(lineages). Pairs are ordered ccode1 < ccode2, as in dyad_year, and join it on year, ccode1 and "
+    "ccode2. The partners are COW state-system members in the year (state_year): a state the country "
+    "table lacks (260) has empty country columns, and name falls back on COW's state name. " + NOW,
+    columns=(
+        Column("year", "integer", "The year."),
+        Column("ccode1", "integer", "COW state number of the first state (ccode1 < ccode2)."),
+        Column("ccode2", "integer", "COW state number of the second state."),
+        Column("iso3_1", "string", "ISO alpha-3 code of the first state."),
+        Column("iso3_2", "string", "ISO alpha-3 code of the second state."),
+        Column("cow_abbrev1", "string", "COW abbreviation of the first state."),
+        Column("cow_abbrev2", "string", "COW abbreviation of the second state."),
+        Column(
+            "name1",
+            "string",
+            "English short name of the first state (COW's name when it has no country row).",
+        ),
+        Column("name2", "string", "English short name of the second state."),
+        Column("country1_id", "integer", "The first state: country.id (empty when it has no country row)."),
+        Column("country2_id", "integer", "The second state: country.id."),
+        *_panel_type_counts(),
+        Column("in_force_covered", "integer", "Lineages in force of the types covered_types lists."),
+        Column("signed_covered", "integer", "Lineages signed of the types covered_types lists."),
+        Column("covered_types", "string", "The types collected in the year, comma-separated by code."),
+        Column(
+            "in_force_slugs", "string", "The slugs of the texts in force (of every type), as in dyad_year."
+        ),
+        Column("signed_slugs", "string", "The slugs of the texts signed, as in dyad_year."),
+        Column("review_status", "string", REVIEW_STATUS, code=True),
+    ),
+    primary_key=("year", "ccode1", "ccode2"),
+)
+
 EXERCISE_DYAD = View(
     name="exercise_dyad",
     summary="One row per exercise and unordered pair of its state participants, ISO and COW codes side by side.",
@@ -326,6 +586,12 @@ EXERCISE_DYAD = View(
         Column("series", "string", "The recurring series it belongs to (Pitch Black); empty if none."),
         Column("kind", "string", "exercise, drill, training_deployment or deployment.", code=True),
         Column("status", "string", "held, announced, reported_plan or cancelled.", code=True),
+        Column(
+            "review_status",
+            "string",
+            "The exercise's review status: draft, needs_review, verified or disputed.",
+            code=True,
+        ),
         *_date("start_date", "First day it ran (first day of the period at month or year precision)."),
         Column("start_year", "integer", "The year of start_date."),
         *_date("end_date", "Last day it ran (first day of the period at month or year precision)."),
@@ -363,11 +629,16 @@ CITATION_COVERAGE = View(
 
 VIEWS = (
     CALENDAR_YEAR,
+    CALENDAR_MONTH,
+    COVERAGE_YEAR,
     AGREEMENT_STATUS,
+    AGREEMENT_LINEAGE,
     AGREEMENT_DYAD,
     DYAD_YEAR_AGREEMENT,
     DYAD_YEAR,
     DYAD_YEAR_DIRECTED,
+    STATE_YEAR,
+    DYAD_YEAR_PANEL,
     EXERCISE_DYAD,
     CITATION_COVERAGE,
 )
@@ -392,7 +663,9 @@ def data_models():
         AgreementParty,
         AgreementType,
         Citation,
+        CollectionCoverage,
         Country,
+        CowStateMembership,
         Domain,
         Exercise,
         ExerciseParticipant,
@@ -402,8 +675,10 @@ def data_models():
 
     return (
         Country,
+        CowStateMembership,
         Organization,
         AgreementType,
+        CollectionCoverage,
         Agreement,
         AgreementParty,
         AgreementEvent,

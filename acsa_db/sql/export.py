@@ -246,7 +246,35 @@ def _spreadsheet_text(files, stamp):
     return "\n".join(lines)
 
 
-def _codebook(files, stamp):
+def coverage_rows(connection):
+    """The rows of collection_coverage as the export found them: what the counts treat as collected."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.code, c.iso3, cc.scope, cc.first_covered_date, cc.last_covered_date, cc.notes "
+            "FROM collection_coverage cc "
+            "JOIN agreement_type t ON t.id = cc.agreement_type_id "
+            "JOIN country c ON c.id = cc.focal_country_id "
+            "ORDER BY t.code, c.iso3"
+        )
+        return cursor.fetchall()
+
+
+def _coverage_table(rows):
+    if not rows:
+        return "The export's `collection_coverage` is empty: no type is collected, every per-type count is empty."
+    lines = [
+        "The table `collection_coverage` at export time (`collection_coverage.csv`), which the views read:",
+        "",
+        "| type | focal state | scope | first covered | last covered | notes |",
+        "|---|---|---|---|---|---|",
+    ]
+    for code, iso3, scope, first, last, notes in rows:
+        cells = [code, iso3 or "", scope, str(first), str(last), notes]
+        lines.append("| " + " | ".join(cell.replace("|", "\\|").replace("\n", " ") for cell in cells) + " |")
+    return "\n".join(lines)
+
+
+def _codebook(files, stamp, coverage=()):
     lines = [
         f"# {DATASET_TITLE}",
         "",
@@ -280,6 +308,8 @@ def _codebook(files, stamp):
         "## Coverage",
         "",
         coverage_text(),
+        "",
+        _coverage_table(coverage),
         "",
         "## Files",
         "",
@@ -348,11 +378,12 @@ def export_dataset(
             path = outdir / name
             rows = _write_csv(connection, relation, path, escape_formulas)
             files.append(ExportedFile(name, relation, rows, _sha256(path), path.stat().st_size))
+        coverage = coverage_rows(connection)
 
     (outdir / DATAPACKAGE).write_text(
         json.dumps(_datapackage(files, stamp), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    (outdir / CODEBOOK).write_text(_codebook(files, stamp), encoding="utf-8")
+    (outdir / CODEBOOK).write_text(_codebook(files, stamp, coverage), encoding="utf-8")
     (outdir / STATA_DO).write_text(stata_do(files, stamp), encoding="utf-8")
     listed = sorted([f.name for f in files] + [DATAPACKAGE, CODEBOOK, STATA_DO])
     (outdir / CHECKSUMS).write_text(

@@ -2,7 +2,8 @@
 --
 -- "In force" in a year: in force by 31 December and not ended before
 -- 1 January; "signed": signed by 31 December (in force or not) and not ended
--- before 1 January. The 2010 ACSA counts until it was replaced in 2017.
+-- before 1 January. Counts are of lineages: the 2010 ACSA and the 2017 text
+-- that replaced it are one lineage, so 2017 has one ACSA, not two.
 -- There is no row for 2009: the pair's rows start in the year of its first
 -- agreement (2010), and a missing year means nothing recorded, not zero.
 SELECT
@@ -23,17 +24,17 @@ ORDER BY year;
 -- |---|---|---|---|---|---|---|
 -- | 2010 | 0 | 1 | 0 | 1 | 0 | 0 |
 -- | 2011 | 0 | 1 | 0 | 1 | 0 | 0 |
--- | 2012 | 0 | 2 | 0 | 1 | 0 | 0 |
--- | 2013 | 2 | 2 | 1 | 1 | 0 | 0 |
--- | 2014 | 3 | 3 | 1 | 1 | 0 | 0 |
--- | 2015 | 3 | 3 | 1 | 1 | 0 | 0 |
--- | 2016 | 3 | 3 | 1 | 1 | 0 | 0 |
--- | 2017 | 4 | 4 | 2 | 2 | 0 | 0 |
--- | 2018 | 3 | 3 | 1 | 1 | 0 | 0 |
--- | 2019 | 3 | 3 | 1 | 1 | 0 | 0 |
--- | 2020 | 3 | 3 | 1 | 1 | 0 | 0 |
--- | 2021 | 3 | 3 | 1 | 1 | 0 | 0 |
--- | 2022 | 3 | 4 | 1 | 1 | 0 | 1 |
--- | 2023 | 4 | 4 | 1 | 1 | 1 | 1 |
--- | 2024 | 4 | 4 | 1 | 1 | 1 | 1 |
--- | 2025 | 4 | 4 | 1 | 1 | 1 | 1 |
+-- | 2012 | 0 | 1 | 0 | 1 | 0 | 0 |
+-- | 2013 | 1 | 1 | 1 | 1 | 0 | 0 |
+-- | 2014 | 1 | 1 | 1 | 1 | 0 | 0 |
+-- | 2015 | 1 | 1 | 1 | 1 | 0 | 0 |
+-- | 2016 | 1 | 1 | 1 | 1 | 0 | 0 |
+-- | 2017 | 1 | 1 | 1 | 1 | 0 | 0 |
+-- | 2018 | 1 | 1 | 1 | 1 | 0 | 0 |
+-- | 2019 | 1 | 1 | 1 | 1 | 0 | 0 |
+-- | 2020 | 1 | 1 | 1 | 1 | 0 | 0 |
+-- | 2021 | 1 | 1 | 1 | 1 | 0 | 0 |
+-- | 2022 | 1 | 2 | 1 | 1 | 0 | 1 |
+-- | 2023 | 2 | 2 | 1 | 1 | 1 | 1 |
+-- | 2024 | 2 | 2 | 1 | 1 | 1 | 1 |
+-- | 2025 | 2 | 2 | 1 | 1 | 1 | 1 |

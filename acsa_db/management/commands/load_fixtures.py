@@ -10,8 +10,10 @@ from django.core.management.base import BaseCommand
 # earlier ones by natural key, so the order matters; loading is idempotent.
 FIXTURE_ORDER = [
     "countries.json",
+    "cow_states.json",
     "organizations.json",
     "agreement_types.json",
+    "coverage.json",
     "domains.json",
     "seed/sources.yaml",
     "seed/agreements.yaml",
