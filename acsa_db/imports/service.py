@@ -25,6 +25,7 @@ from django.db import transaction
 
 from .problems import ProblemLog
 from .readers import FileInput, Reader
+from .resources import REVIEW_COLUMNS
 from .writing import Writer
 
 BATCH_SIZE = 1000
@@ -145,7 +146,15 @@ class FileImport:
                 self.problem(1, name, "the column appears twice in the header row")
                 ok = False
             seen.add(name)
-            if name not in columns:
+            if name in REVIEW_COLUMNS:
+                self.problem(
+                    1,
+                    name,
+                    "review fields are not data: an imported record is a draft, and an update keeps the "
+                    "record's review; remove the column (a reviewer reviews records in the admin)",
+                )
+                ok = False
+            elif name not in columns:
                 self.problem(
                     1,
                     name,
