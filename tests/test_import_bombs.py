@@ -211,6 +211,14 @@ def test_a_json_object_over_the_row_limit_is_refused(db, tmp_path, lower_limits)
     assert problem.row == 3 and "the object is over" in problem.reason
 
 
+def test_a_json_value_over_the_cell_limit_is_refused(db, tmp_path, lower_limits):
+    lower_limits(max_cell_chars=100)
+    path = tmp_path / "long.json"
+    path.write_text(json.dumps([{"slug": "a", "name": "A" * 101}]))
+    problems = {(p.row, p.column, p.reason) for p in refused(path)}
+    assert (2, "name", "the value has 101 characters; the limit is 100") in problems
+
+
 def test_a_json_object_with_too_many_keys_is_refused(db, tmp_path):
     path = tmp_path / "keys.json"
     path.write_text(json.dumps([{f"k{n}": n for n in range(101)}]))

@@ -414,7 +414,15 @@ class Reader:
         if isinstance(value, dict):
             self.problem(number, str(key), "a nested object; give a plain value")
             return ""
-        return str(value)
+        text = str(value)
+        if len(text) > self.limits.max_cell_chars:
+            self.problem(
+                number,
+                str(key),
+                f"the value has {len(text):,} characters; the limit is {self.limits.max_cell_chars:,}",
+            )
+            return ""
+        return text
 
 
 @functools.cache
