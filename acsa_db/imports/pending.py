@@ -70,7 +70,11 @@ def keep_upload(request, upload, *, model, format_index, resource_index):
         for chunk in upload.chunks():
             out.write(chunk)
     token = secrets.token_urlsafe(32)
-    waiting = request.session.get(SESSION_KEY, {})
+    oldest = time.time() - settings.ACSA_IMPORT_PENDING_SECONDS
+    # The session forgets the uploads it left unconfirmed (their files are gone).
+    waiting = {
+        key: entry for key, entry in request.session.get(SESSION_KEY, {}).items() if entry["saved"] >= oldest
+    }
     waiting[token] = {
         "file": file_name,
         "name": os.path.basename(upload.name or "upload"),
