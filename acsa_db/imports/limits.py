@@ -34,9 +34,10 @@ class ImportLimits:
     max_data_rows: int | None = 20_000
     #: Rows of a sheet (Excel's own limit); a row numbered beyond it is refused.
     xlsx_max_row_number: int = 1_048_576
-    #: Cells of a sheet: openpyxl and the checks read about 6,000 cells a second
-    #: on a busy two-core machine (bench/import_bombs.py). Lifted on the command line.
-    xlsx_max_cells: int | None = 100_000
+    #: Cells of a sheet: an upload's preview reads, checks and validates about
+    #: 3,000 cells a second on a busy two-core machine (bench/import_bombs.py).
+    #: Lifted on the command line.
+    xlsx_max_cells: int | None = 50_000
     #: Nesting of a JSON file, the top-level array counted: [ { "domains": [ ... ] } ] is 3.
     json_max_depth: int = 10
     #: Characters of a number in a JSON file.
