@@ -75,13 +75,19 @@ def test_a_wide_row_is_refused_before_openpyxl_builds_it(db, tmp_path, lower_lim
     built = []
     from openpyxl.worksheet import _reader
 
-    parse_row = _reader.WorkSheetParser.parse_row
-    monkeypatch.setattr(
-        _reader.WorkSheetParser, "parse_row", lambda self, row: built.append(1) or parse_row(self, row)
-    )
+    # Opening a read-only sheet walks it for its dimension (holding a row's cells); reading parses rows.
+    for method in ("parse_dimensions", "parse_row"):
+        original = getattr(_reader.WorkSheetParser, method)
+        monkeypatch.setattr(
+            _reader.WorkSheetParser,
+            method,
+            lambda self, *args, method=method, original=original: (
+                built.append(method) or original(self, *args)
+            ),
+        )
     problem = only_problem(wide_row_xlsx(tmp_path / "wide.xlsx", cells=11))
     assert problem.row == 2 and "beyond column 10" in problem.reason
-    assert not built  # refused by the scan: openpyxl parsed no row
+    assert built == []  # refused by the scan: openpyxl did not open the sheet
 
 
 def test_a_cell_in_the_last_column_is_refused(db, tmp_path):

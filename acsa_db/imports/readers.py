@@ -233,14 +233,13 @@ class Reader:
                 self.problem(None, None, f"not an XLSX workbook ({type(error).__name__}: {error})")
                 self.header = []
                 return
+            if not workbook.worksheets:
+                workbook.close()
+                self.problem(None, None, "the workbook has no worksheet")
+                self.header = []
+                return
             try:
                 sheet = workbook.worksheets[0]
-                try:
-                    with reader.archive.open(sheet._worksheet_path) as source:
-                        bounds.scan_xlsx_sheet(source, self.limits)
-                except bounds.TooLarge as too_large:
-                    self.refuse(too_large)
-                    return
                 # Rows as the sheet has them: a dimension the file declares (A1:XFD1048576)
                 # would otherwise pad every row to it.
                 sheet.reset_dimensions()
@@ -429,6 +428,7 @@ class Reader:
 def _bounded_excel_reader_class():
     from openpyxl.cell.text import Text
     from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
     from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
     from openpyxl.xml.functions import iterparse
 
@@ -446,6 +446,21 @@ def _bounded_excel_reader_class():
         def __init__(self, stream, limits):
             super().__init__(stream, read_only=True, data_only=False)
             self.limits = limits
+
+        def read_worksheets(self):
+            """The first worksheet only (the one imported), its XML scanned before openpyxl opens it.
+
+            Opening a read-only sheet already walks it looking for its
+            dimension, holding a row's cells as it goes.
+            """
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target not in self.valid_files or "chartsheet" in rel.Type:
+                    continue
+                with self.archive.open(rel.target) as source:
+                    bounds.scan_xlsx_sheet(source, self.limits)
+                worksheet = ReadOnlyWorksheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                self.wb._sheets.append(worksheet)
+                return
 
         def read_strings(self):
             part = self.package.find(SHARED_STRINGS)
