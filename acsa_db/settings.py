@@ -9,6 +9,7 @@ project (the embedded default).
 
 import datetime
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -222,6 +223,13 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 # Uploads to the admin's import over this size are refused before they are read.
 ACSA_IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("ACSA_IMPORT_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+# Between the admin's preview and its confirmation an upload waits here, under a
+# random name bound to the uploader's session (acsa_db.imports.pending), for at
+# most ACSA_IMPORT_PENDING_SECONDS. With several servers, a folder they share.
+ACSA_IMPORT_PENDING_DIR = os.environ.get(
+    "ACSA_IMPORT_PENDING_DIR", os.path.join(tempfile.gettempdir(), "acsa-db-pending-imports")
+)
+ACSA_IMPORT_PENDING_SECONDS = int(os.environ.get("ACSA_IMPORT_PENDING_MINUTES", "60")) * 60
 
 # --- Releases (manage.py make_release; README "Citable releases") ------------------------
 # Where release bundles are written: releases/<version>/ in the project unless set.

@@ -247,22 +247,6 @@ def test_new_facts_send_a_verified_record_back_to_review(reference_data, cited_e
     assert exercise.review_status == ReviewStatus.NEEDS_REVIEW
 
 
-def test_only_reviewers_import_verified_records(reference_data, importer):
-    from acsa_db.imports.problems import ImportRefused
-
-    data = csv_bytes("slug,name,review_status,reviewed_at", "a,A,verified,2024-05-01T10:00:00+00:00")
-    with pytest.raises(ImportRefused) as refused:
-        import_file(data, ExerciseResource, user=importer)
-    (problem,) = refused.value.problems
-    assert (problem.column, problem.reason.split(";")[0]) == (
-        "review_status",
-        "only reviewers can import a verified exercise",
-    )
-    # The operator on the command line restores exports as they are.
-    import_file(data, ExerciseResource)
-    assert Exercise.objects.get().review_status == ReviewStatus.VERIFIED
-
-
 @pytest.fixture
 def cited_exercise(exercise, source):
     Citation.objects.create(source=source, exercise=exercise, claim="existence")

@@ -12,6 +12,7 @@ Permissions come from the library's settings: importing needs the model's
 "view" permission; see ``IMPORT_EXPORT_*_PERMISSION_CODE`` in settings.
 """
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -24,6 +25,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
 
 from ..imports.exports import BibTeXFormat, CSLJSONFormat
+from ..imports.pending import UploadNotPending, keep_upload, take_upload
 from ..imports.problems import ImportRefused
 from ..imports.readers import FileInput
 from ..imports.resources import SourceResource
@@ -36,6 +38,12 @@ def _megabytes(size):
     if size < 1024 * 1024:
         return f"{size / 1024:.1f} KB"
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+class ConfirmUploadForm(forms.Form):
+    """The confirmation: only the token the session maps to the waiting upload."""
+
+    upload = forms.CharField(widget=forms.HiddenInput, max_length=100)
 
 
 class ImportExportAdminMixin(ImportExportMixin):
@@ -73,27 +81,32 @@ class ImportExportAdminMixin(ImportExportMixin):
                     "Split it, or import it on the command line (manage.py import_data), which takes files of any size.",
                 )
             else:
-                file_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
-                resource_class = self.choose_import_resource_class(form, request)
-                # Kept as bytes whatever the format (IMPORT_EXPORT_TMP_STORAGE_CLASS picks
-                # where): the service decodes, and says which row is not UTF-8.
-                storage = self.get_tmp_storage_class()(read_mode="rb")
-                storage.save(b"".join(upload.chunks()))
-                upload.tmp_storage_name = storage.name
+                format_index = int(form.cleaned_data["format"])
+                resource_index = self.get_resource_index(form)
+                file_format = self.get_import_formats()[format_index]()
+                resource_class = self.get_import_resource_classes(request)[resource_index]
+                # The dry run reads the upload where Django keeps it (memory or
+                # a temporary file); the service decodes it and says which row
+                # is not UTF-8.
+                data = FileInput(upload.file, name=upload.name, format=file_format.get_extension())
                 try:
-                    report = self._import(
-                        storage, upload.name, file_format, resource_class, request, dry_run=True
-                    )
+                    report = self._import(data, resource_class, request, dry_run=True)
                 except ImportRefused as refusal:
-                    storage.remove()
                     context["problems"] = refusal.problems
                     context["truncated"] = refusal.truncated
                 else:
+                    pending = keep_upload(
+                        request,
+                        upload,
+                        model=self.model,
+                        format_index=format_index,
+                        resource_index=resource_index,
+                    )
                     context["report"] = report
                     context["preview_header"] = (
                         list(report.files[0].preview[0][1]) if report.files[0].preview else []
                     )
-                    context["confirm_form"] = self.create_confirm_form(request, import_form=form)
+                    context["confirm_form"] = ConfirmUploadForm(initial={"upload": pending.token})
         context.update(self.admin_site.each_context(request))
         context.update(
             title="Import",
@@ -113,34 +126,32 @@ class ImportExportAdminMixin(ImportExportMixin):
     def process_import(self, request, **kwargs):
         if not self.has_import_permission(request):
             raise PermissionDenied
-        form = self.create_confirm_form(request)
+        form = ConfirmUploadForm(request.POST)
         import_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
-        if not form.is_valid():
-            messages.error(request, "The import could not be confirmed; upload the file again.")
-            return HttpResponseRedirect(import_url)
-        file_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
-        resource_class = self.choose_import_resource_class(form, request)
-        storage = self.get_tmp_storage_class()(name=form.cleaned_data["import_file_name"], read_mode="rb")
         try:
-            report = self._import(
-                storage,
-                form.cleaned_data["original_file_name"],
-                file_format,
-                resource_class,
-                request,
-                dry_run=False,
+            if not form.is_valid():
+                raise UploadNotPending("The import could not be confirmed: upload the file again.")
+            pending = take_upload(request, form.cleaned_data["upload"], model=self.model)
+        except UploadNotPending as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(import_url)
+        try:
+            file_format = self.get_import_formats()[pending.format_index]()
+            resource_class = self.get_import_resource_classes(request)[pending.resource_index]
+            data = FileInput(
+                str(pending.path), name=pending.original_name, format=file_format.get_extension()
             )
+            report = self._import(data, resource_class, request, dry_run=False)
         except ImportRefused as refusal:
             # The database changed since the preview; nothing was written.
             messages.error(request, refusal.summary())
             return HttpResponseRedirect(import_url)
         finally:
-            storage.remove()
+            pending.discard()
         messages.success(request, f"Import finished. {report.summary()}")
         return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
 
-    def _import(self, storage, name, file_format, resource_class, request, *, dry_run):
-        data = FileInput(storage.read(), name=name, format=file_format.get_extension())
+    def _import(self, data, resource_class, request, *, dry_run):
         return import_files(
             [ImportFile(data, resource_class)], user=request.user, dry_run=dry_run, preview_rows=PREVIEW_ROWS
         )

@@ -5,15 +5,20 @@ spreadsheet numbers them (the header is row 1). Problems of the file itself
 (not UTF-8, empty, a formula in a cell, broken JSON) go into the problem log
 with the row and, where it can be told, the column; reading goes on where it
 can, so that a file's problems are all reported at once.
+
+What a file expands to is bounded before it is parsed (``limits``): a file
+over a limit is refused with a message naming it, and reading stops there.
 """
 
 import codecs
 import csv
 import datetime
+import functools
 import io
 import json
 import zipfile
 
+from . import limits as bounds
 from .widgets import LIST_SEPARATOR, quoted
 
 FORMATS = ("csv", "xlsx", "json")
@@ -76,18 +81,39 @@ class _Unclosable(io.BufferedIOBase):
 class Reader:
     """The rows of one file. ``header`` is known once ``rows()`` has started."""
 
-    def __init__(self, file_input, log):
+    def __init__(self, file_input, log, limits=None):
         self.file = file_input
         self.log = log
         self.header = None
         self.row_count = 0
+        self.refused = False
+        self.limits = limits or bounds.current_limits()
 
     def problem(self, row, column, reason):
         self.log.add(self.file.name, row, column, reason)
 
+    def refuse(self, too_large):
+        """Stop reading a file over a limit: one problem, and no "file is empty" after it."""
+        self.problem(too_large.row, None, too_large.reason)
+        self.header = self.header or []
+        self.refused = True
+
     def rows(self):
         reader = {"csv": self._csv_rows, "xlsx": self._xlsx_rows, "json": self._json_rows}[self.file.format]
-        yield from reader()
+        most = self.limits.max_data_rows
+        for number, row in reader():
+            if most is not None and self.row_count > most:
+                self.refuse(
+                    bounds.TooLarge(
+                        f"the file has over {most:,} rows, the limit of an upload; split it, or import it "
+                        "on the command line (manage.py import_data)",
+                        number,
+                    )
+                )
+                return  # closes the format's reader
+            yield number, row
+        if self.refused:
+            return
         if self.header is None:
             self.problem(1, None, "the file is empty: it has no header row naming the columns")
         elif self.row_count == 0:
@@ -96,37 +122,66 @@ class Reader:
     # -- CSV -------------------------------------------------------------------------------
     def _csv_rows(self):
         bad_bytes = []
+        limits = self.limits
+        record_bytes = 0  # bytes of the record being read, which may span lines
 
         def lines(stream):
-            # Decoded line by line so that a non-UTF-8 byte is tied to its row.
-            for position, raw in enumerate(stream):
+            # Decoded line by line so that a non-UTF-8 byte is tied to its row; a line
+            # is read no further than the row limit, so one huge line never fills memory.
+            nonlocal record_bytes
+            position = 0
+            while raw := stream.readline(limits.max_row_bytes + 1):
+                record_bytes += len(raw)
+                if record_bytes > limits.max_row_bytes:
+                    raise bounds.TooLarge(
+                        f"the row is over {bounds.megabytes(limits.max_row_bytes)}, the limit "
+                        "(a quote left open makes the rest of the file one cell)",
+                        number + 1,
+                    )
                 if position == 0 and raw.startswith(codecs.BOM_UTF8):
                     raw = raw[len(codecs.BOM_UTF8) :]
+                position += 1
                 try:
                     yield raw.decode("utf-8")
                 except UnicodeDecodeError as error:
                     bad_bytes.append((f"0x{raw[error.start]:02X}", error.start + 1))
                     yield raw.decode("utf-8", errors="replace")
 
-        with self.file.open() as stream:
-            records = csv.reader(lines(stream))
-            number = 0
-            while True:
-                try:
-                    record = next(records)
-                except StopIteration:
-                    break
-                except csv.Error as error:
-                    self.problem(number + 1, None, f"not a readable CSV file: {error}")
-                    return
-                number += 1
-                cells = list(record)
-                if bad_bytes:
-                    self._report_bad_bytes(number, cells, bad_bytes)
-                    bad_bytes.clear()
-                row = self._row_from_cells(number, cells)
-                if row is not None:
-                    yield number, row
+        field_size_limit = csv.field_size_limit(limits.max_cell_chars)
+        try:
+            with self.file.open() as stream:
+                records = csv.reader(lines(stream))
+                number = 0
+                while True:
+                    try:
+                        record = next(records)
+                    except StopIteration:
+                        break
+                    except csv.Error as error:
+                        self.problem(number + 1, None, f"not a readable CSV file: {error}")
+                        return
+                    except bounds.TooLarge as too_large:
+                        self.refuse(too_large)
+                        return
+                    number += 1
+                    record_bytes = 0
+                    if len(record) > limits.max_columns:
+                        self.refuse(
+                            bounds.TooLarge(
+                                f"the row has {len(record):,} cells; the limit is {limits.max_columns}",
+                                number,
+                            )
+                        )
+                        return
+                    cells = list(record)
+                    if bad_bytes:
+                        self._report_bad_bytes(number, cells, bad_bytes)
+                        bad_bytes.clear()
+                    row = self._row_from_cells(number, cells)
+                    if row is not None:
+                        yield number, row
+        finally:
+            csv.field_size_limit(field_size_limit)
 
     def _report_bad_bytes(self, number, cells, bad_bytes):
         byte, position = bad_bytes[0]
@@ -163,19 +218,31 @@ class Reader:
 
     # -- XLSX -------------------------------------------------------------------------------
     def _xlsx_rows(self):
-        import openpyxl
-
         with self.file.open() as stream:
             try:
-                workbook = openpyxl.load_workbook(stream, read_only=True, data_only=False)
-            except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+                reader = _bounded_excel_reader_class()(stream, self.limits)
+                bounds.check_xlsx_archive(reader.archive, self.limits)
+                reader.read()
+                workbook = reader.wb
+            except bounds.TooLarge as too_large:
+                self.refuse(too_large)
+                return
+            except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
                 if not stream.seek(0, io.SEEK_END):
                     return  # an empty file: reported by rows()
                 self.problem(None, None, f"not an XLSX workbook ({type(error).__name__}: {error})")
                 self.header = []
                 return
+            if not workbook.worksheets:
+                workbook.close()
+                self.problem(None, None, "the workbook has no worksheet")
+                self.header = []
+                return
             try:
                 sheet = workbook.worksheets[0]
+                # Rows as the sheet has them: a dimension the file declares (A1:XFD1048576)
+                # would otherwise pad every row to it.
+                sheet.reset_dimensions()
                 number = 0
                 for cells in sheet.iter_rows():
                     number = getattr(cells[0], "row", None) or number + 1 if cells else number + 1
@@ -213,7 +280,23 @@ class Reader:
     # -- JSON -------------------------------------------------------------------------------
     def _json_rows(self):
         """A JSON array of objects, parsed object by object: the file is never loaded whole."""
-        decoder = json.JSONDecoder()
+        limits = self.limits
+
+        def bounded_number(convert):
+            def parse(text):
+                # Checked before int() or float() sees it: Python refuses ints over
+                # 4,300 digits with a ValueError, and long ones cost quadratic time.
+                if len(text) > limits.json_max_number_chars:
+                    raise bounds.TooLarge(
+                        f"a number of {len(text):,} characters; the limit is {limits.json_max_number_chars}",
+                        number_row + 1,
+                    )
+                return convert(text)
+
+            return parse
+
+        number_row = 1
+        decoder = json.JSONDecoder(parse_int=bounded_number(int), parse_float=bounded_number(float))
         text_decoder = codecs.getincrementaldecoder("utf-8")()
         number = 1  # objects are rows 2, 3, ... as if the keys were a header row
         with self.file.open() as stream:
@@ -258,8 +341,27 @@ class Reader:
                 if char == "]":
                     finished = True
                     break
+                number_row = number
                 try:
+                    if char in "[{":
+                        # The object's end is found (and its depth checked) before it is parsed.
+                        if bounds.json_value_end(buffer, position, limits.json_max_depth) is None:
+                            if len(buffer) - position > limits.max_row_bytes:
+                                raise bounds.TooLarge(
+                                    f"the object is over {bounds.megabytes(limits.max_row_bytes)}, the limit",
+                                    number + 1,
+                                )
+                            if not eof:
+                                more()
+                                continue
                     value, end = decoder.raw_decode(buffer, position)
+                except bounds.TooLarge as too_large:
+                    too_large.row = too_large.row or number + 1
+                    self.refuse(too_large)
+                    return
+                except RecursionError:
+                    self.refuse(bounds.TooLarge("the JSON nests too deep to read", number + 1))
+                    return
                 except json.JSONDecodeError as error:
                     if not eof:
                         more()
@@ -274,6 +376,13 @@ class Reader:
                         number, None, "not a JSON object: each row is an object of column names and values"
                     )
                     continue
+                if len(value) > limits.max_columns:
+                    self.refuse(
+                        bounds.TooLarge(
+                            f"the object has {len(value):,} keys; the limit is {limits.max_columns}", number
+                        )
+                    )
+                    return
                 if self.header is None:
                     self.header = list(value)
                 if bad_bytes:
@@ -304,4 +413,70 @@ class Reader:
         if isinstance(value, dict):
             self.problem(number, str(key), "a nested object; give a plain value")
             return ""
-        return str(value)
+        text = str(value)
+        if len(text) > self.limits.max_cell_chars:
+            self.problem(
+                number,
+                str(key),
+                f"the value has {len(text):,} characters; the limit is {self.limits.max_cell_chars:,}",
+            )
+            return ""
+        return text
+
+
+@functools.cache
+def _bounded_excel_reader_class():
+    from openpyxl.cell.text import Text
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    string_tag = f"{{{SHEET_MAIN_NS}}}si"
+
+    class BoundedExcelReader(ExcelReader):
+        """openpyxl's reader (read-only, values and formulas as written), its shared strings bounded.
+
+        The strings are counted before they are read, and read as openpyxl
+        reads them but without keeping each parsed element in the tree: its
+        own loop holds every ``<si>`` element until the end (1.5 million
+        strings took 1.8 GB).
+        """
+
+        def __init__(self, stream, limits):
+            super().__init__(stream, read_only=True, data_only=False)
+            self.limits = limits
+
+        def read_worksheets(self):
+            """The first worksheet only (the one imported), its XML scanned before openpyxl opens it.
+
+            Opening a read-only sheet already walks it looking for its
+            dimension, holding a row's cells as it goes.
+            """
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target not in self.valid_files or "chartsheet" in rel.Type:
+                    continue
+                with self.archive.open(rel.target) as source:
+                    bounds.scan_xlsx_sheet(source, self.limits)
+                worksheet = ReadOnlyWorksheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                self.wb._sheets.append(worksheet)
+                return
+
+        def read_strings(self):
+            part = self.package.find(SHARED_STRINGS)
+            if part is None:
+                return
+            path = part.PartName[1:]
+            with self.archive.open(path) as source:
+                bounds.count_shared_strings(source, self.limits)
+            strings = []
+            with self.archive.open(path) as source:
+                events = iterparse(source, events=("start", "end"))
+                _event, root = next(events)
+                for event, node in events:
+                    if event == "end" and node.tag == string_tag:
+                        strings.append(Text.from_tree(node).content.replace("x005F_", ""))
+                        root.clear()
+            self.shared_strings = strings
+
+    return BoundedExcelReader

@@ -29,7 +29,6 @@ from ..models import (
     Exercise,
     ExerciseParticipant,
     Organization,
-    ReviewStatus,
     Source,
 )
 from ..models.sources import CITATION_TARGET_PATHS, CITATION_TARGETS
@@ -112,6 +111,13 @@ def rows_matching(model, attname, values, columns):
     with connection.cursor() as cursor:
         cursor.execute(sql, [list(values)])
         return cursor.fetchall()
+
+
+# A record's review and its edit counter are not data: a reviewer sets them in
+# the admin, the database moves the version on. A file naming one of them is
+# refused, so that no import can make a record verified without a review, nor
+# date a review in the future so that later edits look older than it.
+REVIEW_COLUMNS = ("review_status", "reviewed_by", "reviewed_at", "version")
 
 
 class TableResource(resources.ModelResource):
@@ -380,37 +386,6 @@ class TableResource(resources.ModelResource):
         return []
 
 
-REVIEWED = (str(ReviewStatus.VERIFIED), str(ReviewStatus.DISPUTED))
-
-
-def review_problems(resource, instance):
-    """A file may say a record is verified or disputed only when a reviewer imports it.
-
-    The command line (no user) is the operator's, who restores whole exports.
-    The database also requires ``reviewed_at`` for such a record.
-    """
-    if instance.review_status not in REVIEWED:
-        return []
-    user = resource.import_user
-    model_name = instance._meta.model_name
-    if user is not None and not user.has_perm(f"acsa_db.review_{model_name}"):
-        return [
-            (
-                "review_status",
-                f"only reviewers can import a {instance.review_status} {model_name}; "
-                "import it as draft or needs_review and have it reviewed",
-            )
-        ]
-    if instance.reviewed_at is None:
-        return [
-            (
-                "reviewed_at",
-                f"a {instance.review_status} {model_name} needs reviewed_at: when it was reviewed",
-            )
-        ]
-    return []
-
-
 class CountryResource(TableResource):
     class Meta:
         model = Country
@@ -522,18 +497,14 @@ class AgreementResource(TableResource):
             "text_url",
             "summary",
             "notes",
-            "review_status",
-            "reviewed_at",
         )
         import_id_fields = ("slug",)
 
     def records_of_facts(self, rows, header):
-        if "review_status" in header:
-            return []  # the file says where each record stands in review
         return [(self._meta.model, [row.existing_pk for row in rows if row.existing_pk is not None], True)]
 
     def check_row(self, instance, related, row):
-        problems = review_problems(self, instance)
+        problems = []
         own = self.fields["supersedes"].widget.resolve(instance.slug) if instance.slug else None
         if related.get("deferred", {}).get("supersedes") == instance.slug or (
             own and instance.supersedes_id == own
@@ -675,18 +646,14 @@ class ExerciseResource(TableResource):
             "scenario",
             "summary",
             "notes",
-            "review_status",
-            "reviewed_at",
         )
         import_id_fields = ("slug",)
 
     def records_of_facts(self, rows, header):
-        if "review_status" in header:
-            return []  # the file says where each record stands in review
         return [(self._meta.model, [row.existing_pk for row in rows if row.existing_pk is not None], True)]
 
     def check_row(self, instance, related, row):
-        problems = review_problems(self, instance)
+        problems = []
         if end_before_start(instance.start_date, instance.end_date, instance.end_date_precision):
             start = PartialDate.from_columns(instance.start_date, instance.start_date_precision)
             end = PartialDate.from_columns(instance.end_date, instance.end_date_precision)

@@ -25,6 +25,7 @@ from django.db import transaction
 
 from .problems import ProblemLog
 from .readers import FileInput, Reader
+from .resources import REVIEW_COLUMNS
 from .writing import Writer
 
 BATCH_SIZE = 1000
@@ -86,8 +87,9 @@ def _batches(iterator, size):
 class FileImport:
     """Validation and writing of one file."""
 
-    def __init__(self, import_file, log, *, user, batch_size, keep_rows, preview_rows):
+    def __init__(self, import_file, log, *, user, batch_size, keep_rows, preview_rows, limits=None):
         self.file = import_file.input
+        self.limits = limits
         self.resource = import_file.resource_class()
         self.resource.import_user = user
         self.log = log
@@ -104,7 +106,7 @@ class FileImport:
     # -- pass 1 ----------------------------------------------------------------------------------
     def validate(self):
         """Clean every row, report every problem; keep the cleaned rows of a short file."""
-        reader = Reader(self.file, self.log)
+        reader = Reader(self.file, self.log, self.limits)
         seen = {}  # natural key -> first row number: duplicates within the file
         deferred = []  # references to rows of the same table, checked at the end
         keep = True
@@ -145,7 +147,15 @@ class FileImport:
                 self.problem(1, name, "the column appears twice in the header row")
                 ok = False
             seen.add(name)
-            if name not in columns:
+            if name in REVIEW_COLUMNS:
+                self.problem(
+                    1,
+                    name,
+                    "review fields are not data: an imported record is a draft, and an update keeps the "
+                    "record's review; remove the column (a reviewer reviews records in the admin)",
+                )
+                ok = False
+            elif name not in columns:
                 self.problem(
                     1,
                     name,
@@ -228,7 +238,7 @@ class FileImport:
 
     def reread(self):
         self.resource.forget()
-        reader = Reader(self.file, ProblemLog())
+        reader = Reader(self.file, ProblemLog(), self.limits)
         deferred = []
         for batch in _batches(reader.rows(), self.batch_size):
             log = ProblemLog()
@@ -243,12 +253,21 @@ class FileImport:
 
 
 def import_files(
-    files, *, user=None, dry_run=False, batch_size=BATCH_SIZE, keep_rows=KEEP_ROWS, preview_rows=0
+    files,
+    *,
+    user=None,
+    dry_run=False,
+    batch_size=BATCH_SIZE,
+    keep_rows=KEEP_ROWS,
+    preview_rows=0,
+    limits=None,
 ):
     """Import ``files`` (``ImportFile``s) all or nothing; raise ``ImportRefused`` with every problem.
 
     In a dry run the rows are validated and written inside a transaction
     that is then rolled back: the counts are those of a real import.
+    ``limits`` (``limits.ImportLimits``) bound what a file may expand to; by
+    default those of ``settings.ACSA_IMPORT_LIMITS``, the admin's.
     """
     log = ProblemLog()
     reports = []
@@ -263,6 +282,7 @@ def import_files(
                 batch_size=batch_size,
                 keep_rows=keep_rows,
                 preview_rows=preview_rows,
+                limits=limits,
             )
             job.validate()
             reports.append(job.report)

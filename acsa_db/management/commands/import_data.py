@@ -5,6 +5,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from ...imports.limits import command_line_limits
 from ...imports.problems import ImportRefused
 from ...imports.readers import FORMATS, FileInput
 from ...imports.registry import resource_for, resource_for_file, resource_names
@@ -53,8 +54,13 @@ class Command(BaseCommand):
             else:
                 raise CommandError(f"No such file: {name}")
         try:
+            # No bound on a file's length here (the command streams it), only on bombs.
             report = import_files(
-                files, user=user, dry_run=options["dry_run"], batch_size=options["batch_size"]
+                files,
+                user=user,
+                dry_run=options["dry_run"],
+                batch_size=options["batch_size"],
+                limits=command_line_limits(),
             )
         except ImportRefused as refusal:
             self.stderr.write(refusal.summary())
