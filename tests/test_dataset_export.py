@@ -508,13 +508,3 @@ def test_stata_text_cannot_expand_a_macro_or_end_its_string():
     text = stata_text('Costs in $USD `local\' and "quotes"' + " x" * 100)
     assert '"' not in text and "`" not in text and "$USD" not in text.replace("\\$", "")
     assert len(text) <= STATA_LABEL_LIMIT
-
-
-def test_every_view_is_exported_in_the_order_of_its_primary_key():
-    """A view ordered by a column that does not identify its rows exports in any order: two
-    exports of the same data (after a restore, say) would differ."""
-    from acsa_db.sql.catalog import VIEWS
-    from acsa_db.sql.export import VIEW_ORDER
-
-    for view in VIEWS:
-        assert set(VIEW_ORDER[view.name]) == set(view.primary_key), view.name

@@ -163,6 +163,7 @@ def test_the_release_folder_holds_the_dataset_its_metadata_and_one_zip(data, rel
         "facts.json",
         "CHANGELOG.md",
         "CITATION.cff",
+        "acsa_db.do",
     }
     expected |= {"acsa-db-1.0.0.zip"}
     assert {path.name for path in (releases_root / "1.0.0").iterdir()} == expected
@@ -358,15 +359,19 @@ def test_a_changed_fact_is_listed_with_old_and_new_value_and_its_citations(data,
     make("1.1.0", date=DAY + datetime.timedelta(days=30))
     text = changelog(releases_root, "1.1.0")
     assert "What changed since acsa-db 1.0.0 (2026-01-15)" in text
-    assert "0 facts added, 1 changed, 0 removed" in text
+    # The record itself changed too: a changed fact sent the verified agreement back to review.
+    assert "0 facts added, 2 changed, 0 removed" in text
     section = text.split("### `acsa-jpn-deu-2024`: Japan–Germany ACSA\n", 1)[1]
     assert section.startswith(
-        "\n- **Changed** event signature 2024-01-29:\n"
+        "\n- **Changed** the record:\n"
+        "  - review_status: `verified` → `needs_review`\n"
+        "  - Citations behind the new value: `mofa-test-release` (existence)\n"
+        "- **Changed** event signature 2024-01-29:\n"
         "  - place: `Tokyo` → `Berlin`\n"
         "  - Citations behind the new value: `mofa-test-release` (date)\n"
     )
     release = DataRelease.objects.get(version="1.1.0")
-    assert (release.added_count, release.changed_count, release.removed_count) == (0, 1, 0)
+    assert (release.added_count, release.changed_count, release.removed_count) == (0, 2, 0)
     assert release.previous.version == "1.0.0"
 
 
@@ -396,7 +401,9 @@ def test_added_and_removed_facts_and_citations_are_listed(data, releases_root):
     Citation.objects.create(source=other, exercise=data["exercise"], claim="date", locator="p. 4")
     make("1.1.0")
     text = changelog(releases_root, "1.1.0")
-    assert "1 facts added, 1 changed, 1 removed; 1 sources added, 0 changed, 0 removed." in text
+    # The agreement's record changed too: its facts changed, so it went back to needs review.
+    assert "1 facts added, 2 changed, 1 removed; 1 sources added, 0 changed, 0 removed." in text
+    assert "- **Changed** the record:\n  - review_status: `verified` → `needs_review`\n" in text
     assert "- **Added** party FRA: role `signatory`\n  - Citations: `mofa-test-release` (parties)\n" in text
     assert (
         "- **Removed** event signature 2024-01-29 (was: date_precision `day`, note (empty), party (empty), place `Tokyo`)"
@@ -583,7 +590,8 @@ def test_a_record_whose_slug_changed_keeps_its_old_slug_as_an_alias(data, releas
     assert "0 facts added, 1 changed, 0 removed" in text
     assert (
         "### `acsa-jpn-deu-2024-corrected`: Japan–Germany ACSA (formerly `acsa-jpn-deu-2024`, kept as an alias)\n\n"
-        "- **Changed** the record:\n  - slug: `acsa-jpn-deu-2024` → `acsa-jpn-deu-2024-corrected`\n"
+        "- **Changed** the record:\n  - review_status: `verified` → `needs_review`\n"
+        "  - slug: `acsa-jpn-deu-2024` → `acsa-jpn-deu-2024-corrected`\n"
     ) in text
 
 

@@ -18,8 +18,8 @@ ORDER BY in_force DESC, signed DESC, ccode2;
 --
 -- | partner_ccode | partner_iso3 | partner | in_force | signed | acsa_in_force | raa_in_force |
 -- |---|---|---|---|---|---|---|
+-- | 2 | USA | United States | 7 | 8 | 1 | 0 |
 -- | 900 | AUS | Australia | 4 | 4 | 1 | 1 |
--- | 2 | USA | United States | 3 | 6 | 1 | 0 |
 -- | 200 | GBR | United Kingdom | 3 | 4 | 1 | 1 |
 -- | 220 | FRA | France | 3 | 3 | 1 | 0 |
 -- | 255 | DEU | Germany | 3 | 3 | 1 | 0 |

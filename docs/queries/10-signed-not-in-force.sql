@@ -16,7 +16,6 @@ ORDER BY signature_date, agreement_slug;
 --
 -- | agreement_slug | type_code | signature_date | signature_date_precision |
 -- |---|---|---|---|
--- | deta-jpn-usa-1983 | DETA | 1983-11-08 | day |
 -- | deta-jpn-usa-2006 | DETA | 2006-06-23 | day |
 -- | deta-jpn-gbr-2013 | DETA | 2013-07-04 | day |
 -- | deta-jpn-ind-2015 | DETA | 2015-12-12 | day |

@@ -22,4 +22,23 @@ ORDER BY p.isa_signed + p.deta_signed DESC, partner_iso3;
 --
 -- | partner_iso3 | partner | isa_signed | isa_in_force | deta_signed | deta_in_force | review_status |
 -- |---|---|---|---|---|---|---|
--- | KOR | South Korea | 1 | 0 | 0 | 0 | needs_review |
+-- | AUS | Australia | 1 | 1 | 1 | 1 | needs_review |
+-- | CAN | Canada | 1 | 0 | 1 | 0 | needs_review |
+-- | DEU | Germany | 1 | 1 | 1 | 1 | needs_review |
+-- | FRA | France | 1 | 1 | 1 | 1 | verified |
+-- | GBR | United Kingdom | 1 | 1 | 1 | 0 | needs_review |
+-- | IND | India | 1 | 1 | 1 | 0 | needs_review |
+-- | ITA | Italy | 1 | 1 | 1 | 0 | needs_review |
+-- | USA | United States | 1 | 1 | 1 | 1 | needs_review |
+-- | ARE | United Arab Emirates | 0 | 0 | 1 | 1 | needs_review |
+-- | IDN | Indonesia | 0 | 0 | 1 | 1 | disputed |
+-- | KOR | South Korea | 1 | 1 | 0 | 0 | needs_review |
+-- | MNG | Mongolia | 0 | 0 | 1 | 1 | needs_review |
+-- | MYS | Malaysia | 0 | 0 | 1 | 0 | verified |
+-- | NZL | New Zealand | 1 | 0 | 0 | 0 | needs_review |
+-- | PHL | Philippines | 0 | 0 | 1 | 0 | needs_review |
+-- | SGP | Singapore | 0 | 0 | 1 | 1 | verified |
+-- | SWE | Sweden | 0 | 0 | 1 | 1 | verified |
+-- | THA | Thailand | 0 | 0 | 1 | 0 | needs_review |
+-- | UKR | Ukraine | 1 | 0 | 0 | 0 | disputed |
+-- | VNM | Vietnam | 0 | 0 | 1 | 1 | needs_review |

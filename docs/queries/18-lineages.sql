@@ -24,3 +24,5 @@ ORDER BY lineage_slug, generation;
 -- | acsa-jpn-aus-2010 | 2 | acsa-jpn-aus-2017 | Japan–Australia ACSA | 2017-01-14 | in_force |
 -- | acsa-jpn-usa-1996 | 1 | acsa-jpn-usa-1996 | Japan–US ACSA | 1996-04-15 | superseded |
 -- | acsa-jpn-usa-1996 | 2 | acsa-jpn-usa-2016 | Japan–US ACSA | 2016-09-26 | in_force |
+-- | deta-jpn-usa-1983 | 1 | deta-jpn-usa-1983 | Japan–US military technology transfer notes (1983) | 1983-11-08 | in_force |
+-- | deta-jpn-usa-1983 | 2 | deta-jpn-usa-2006 | Japan–US arms and military technology transfer notes (2006) | 2006-06-23 | signed |
