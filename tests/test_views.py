@@ -607,6 +607,20 @@ def test_exercise_dyads_pair_the_state_participants_with_their_roles(reference_d
     }
 
 
+@pytest.mark.django_db
+def test_a_deployment_to_an_exercise_counts_once_as_that_exercise(reference_data):
+    japan, australia = Country.objects.get(iso3="JPN"), Country.objects.get(iso3="AUS")
+    exercise = Exercise.objects.create(slug="pitch-black-2024", name="Pitch Black 2024")
+    deployment = Exercise.objects.create(
+        slug="jasdf-pitch-black-2024", name="JASDF deployment to Pitch Black 2024", part_of=exercise
+    )
+    for record in (exercise, deployment):
+        ExerciseParticipant.objects.create(exercise=record, country=australia, role="host")
+        ExerciseParticipant.objects.create(exercise=record, country=japan, role="participant")
+    rows = query("SELECT exercise_slug FROM exercise_dyad WHERE ccode1 = 740 AND ccode2 = 900")
+    assert [row["exercise_slug"] for row in rows] == ["pitch-black-2024"]
+
+
 # --- citation_coverage -----------------------------------------------------------------
 
 

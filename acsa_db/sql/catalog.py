@@ -578,7 +578,9 @@ EXERCISE_DYAD = View(
     summary="One row per exercise and unordered pair of its state participants, ISO and COW codes side by side.",
     details="Pairs are ordered as in agreement_dyad (ccode1 < ccode2). Organizations form no pairs. "
     "Every role is included (host, lead, participant, observer): filter on role1 and role2 to "
-    "leave observers out. Exercises with fewer than two state participants have no rows.",
+    "leave observers out. Exercises with fewer than two state participants have no rows. A national "
+    "deployment to an exercise (exercise.part_of set) has no rows of its own: it is the exercise it "
+    "went to, counted once.",
     columns=(
         Column("exercise_id", "integer", "The exercise: exercise.id."),
         Column("exercise_slug", "string", "The exercise's stable identifier: exercise.slug."),

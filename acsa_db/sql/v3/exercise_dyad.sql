@@ -1,6 +1,8 @@
 -- exercise_dyad: one row per exercise and unordered pair of its state
 -- participants (documented in acsa_db/sql/catalog.py). v3: the exercise's
--- review status, and the latest bound of each date (<date>_latest).
+-- review status, and the latest bound of each date (<date>_latest); a national
+-- deployment to an exercise (exercise.part_of) is counted once, as the exercise
+-- it went to, so it has no rows of its own.
 WITH state_participant AS NOT MATERIALIZED (
     SELECT
         p.exercise_id,
@@ -59,3 +61,4 @@ JOIN state_participant two
         OR (one.cow_code IS NULL AND two.cow_code IS NULL AND one.iso3 < two.iso3)
     )
 LEFT JOIN calendar_year y ON e.start_date BETWEEN y.starts_on AND y.ends_on
+WHERE e.part_of_id IS NULL
