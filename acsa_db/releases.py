@@ -27,7 +27,6 @@ happens. Nothing of the deletion is ever committed or seen by anyone else.
 
 import datetime
 import getpass
-import hashlib
 import json
 import re
 import shutil
@@ -109,14 +108,6 @@ def releases_dir():
 
 def zip_name(version):
     return f"{export.DATASET_NAME}-{version}.zip"
-
-
-def sha256_file(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 # --- The snapshot and the policy -------------------------------------------------------
@@ -796,12 +787,10 @@ def build_bundle(
     )
 
     names = sorted(path.name for path in folder.iterdir() if path.name != export.CHECKSUMS)
-    (folder / export.CHECKSUMS).write_text(
-        "".join(f"{sha256_file(folder / name)}  {name}\n" for name in names), encoding="utf-8"
-    )
+    export.write_checksums(folder, names)
     archive = folder / zip_name(version)
     write_zip(folder, names + [export.CHECKSUMS], archive, prefix=f"{export.DATASET_NAME}-{version}")
-    return Bundle(folder, archive, sha256_file(archive), facts, changes)
+    return Bundle(folder, archive, export.sha256_file(archive), facts, changes)
 
 
 # --- Reading releases back -------------------------------------------------------------
@@ -976,7 +965,7 @@ def verify_checksums(folder):
     wrong = []
     for line in (folder / export.CHECKSUMS).read_text(encoding="utf-8").splitlines():
         digest, name = line.split("  ", 1)
-        if not (folder / name).is_file() or sha256_file(folder / name) != digest:
+        if not (folder / name).is_file() or export.sha256_file(folder / name) != digest:
             wrong.append(name)
     return wrong
 

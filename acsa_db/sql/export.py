@@ -71,7 +71,8 @@ def cell(value):
     return str(value)
 
 
-def _sha256(path):
+def sha256_file(path):
+    """The SHA-256 of a file, read in blocks (the exports and releases list it in SHA256SUMS)."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 16), b""):
@@ -377,7 +378,7 @@ def export_dataset(
             name = f"{relation.name}.csv"
             path = outdir / name
             rows = _write_csv(connection, relation, path, escape_formulas)
-            files.append(ExportedFile(name, relation, rows, _sha256(path), path.stat().st_size))
+            files.append(ExportedFile(name, relation, rows, sha256_file(path), path.stat().st_size))
         coverage = coverage_rows(connection)
 
     (outdir / DATAPACKAGE).write_text(
@@ -385,8 +386,12 @@ def export_dataset(
     )
     (outdir / CODEBOOK).write_text(_codebook(files, stamp, coverage), encoding="utf-8")
     (outdir / STATA_DO).write_text(stata_do(files, stamp), encoding="utf-8")
-    listed = sorted([f.name for f in files] + [DATAPACKAGE, CODEBOOK, STATA_DO])
-    (outdir / CHECKSUMS).write_text(
-        "".join(f"{_sha256(outdir / name)}  {name}\n" for name in listed), encoding="utf-8"
-    )
+    write_checksums(outdir, [f.name for f in files] + [DATAPACKAGE, CODEBOOK, STATA_DO])
     return files
+
+
+def write_checksums(folder, names):
+    """``SHA256SUMS`` of the named files of ``folder``, sorted by name (``sha256sum -c`` reads it)."""
+    (folder / CHECKSUMS).write_text(
+        "".join(f"{sha256_file(folder / name)}  {name}\n" for name in sorted(names)), encoding="utf-8"
+    )
