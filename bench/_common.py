@@ -14,7 +14,7 @@
 
 Only the standard library and what ``requirements.txt`` already pins are used.
 The test suite runs none of this except ``is_clean_error_page`` and the import
-helpers at the end (``tests/test_error_pages.py``, on small files).
+helpers at the end (``bench/tests/test_error_pages.py``, on small files).
 """
 
 import csv
@@ -150,6 +150,23 @@ def manage(*args, env):
     )
     if result.returncode != 0:
         raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def generate_synthetic(*args, env):
+    """Run bench/generate_synthetic.py; on failure, raise with its output."""
+    result = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "generate_synthetic.py"), *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"generate_synthetic.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+        )
     return result.stdout
 
 

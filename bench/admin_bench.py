@@ -7,7 +7,7 @@ Run from the root of a clone (after ``bin/setup``), with PostgreSQL reachable::
 
 It creates (or reuses) two databases, ``acsa_bench_small`` (1,000 agreements)
 and ``acsa_bench_large`` (100,000 agreements, 1,000,000 citations), fills each
-with ``manage.py generate_synthetic`` (same seed), and then, for each, signs a
+with ``bench/generate_synthetic.py`` (same seed), and then, for each, signs a
 superuser in with Django's test client and requests every page several times:
 the changelists (plain, filtered, searched, sorted), an agreement change page
 with 50 events and 100 citations, the citation coverage page, and the search
@@ -96,7 +96,18 @@ def prepare(base, name, agreements, seed, regenerate):
     create_database(base, name)
     manage(url, "migrate", "-v0")
     started = time.monotonic()
-    manage(url, "generate_synthetic", f"--agreements={agreements}", f"--seed={seed}")
+    env = {**os.environ, "DATABASE_URL": url}
+    subprocess.run(
+        [
+            PYTHON,
+            str(ROOT / "bench" / "generate_synthetic.py"),
+            f"--agreements={agreements}",
+            f"--seed={seed}",
+        ],
+        check=True,
+        env=env,
+        cwd=ROOT,
+    )
     print(f"   generated in {time.monotonic() - started:.0f} s", flush=True)
     # Where autovacuum would bring the tables in a while: the visibility map set, so that an
     # index-only scan reads no table pages. Without it the first runs after generating

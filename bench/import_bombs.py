@@ -35,7 +35,7 @@ The files:
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/acsa_bench_bombs .venv/bin/python bench/import_bombs.py
 ```
 
-The builders are also used by ``tests/test_import_bombs.py``, at sizes that
+The builders are also used by ``bench/tests/test_import_bombs.py``, at sizes that
 run fast (with the limits lowered there).
 """
 

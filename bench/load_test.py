@@ -66,7 +66,7 @@ from bench._common import (  # noqa: E402  (the project root goes on sys.path fi
     database_url,
     drop_database,
     figures,
-    manage,
+    generate_synthetic,
     pick_edit_targets,
     prepare_site,
     print_figures,
@@ -108,7 +108,7 @@ def parse_args(argv=None):
         "--synthetic-agreements",
         type=int,
         default=0,
-        help="Also add this many synthetic agreements (manage.py generate_synthetic) before the run.",
+        help="Also add this many synthetic agreements (bench/generate_synthetic.py) before the run.",
     )
     parser.add_argument("--seed", type=int, default=8, help="Seed of the virtual users' choices.")
     parser.add_argument("--json", type=Path, help="Also write the figures and checks to this JSON file.")
@@ -145,7 +145,7 @@ def run(args, name, workdir):
     setup = prepare_site(env)
     if args.synthetic_agreements:
         started = time.monotonic()
-        manage("generate_synthetic", "--agreements", str(args.synthetic_agreements), "--force", env=env)
+        generate_synthetic("--agreements", str(args.synthetic_agreements), "--force", env=env)
         setup["generate_synthetic"] = time.monotonic() - started
     analyze(args.pg, name)
     setup_django(url)

@@ -12,7 +12,7 @@ scratch schema at the end. Nothing is timed in the test suite.
 The database should be migrated, hold the reference fixtures (countries,
 types, coverage, COW membership) and data: e.g. ``manage.py loaddata
 countries.json cow_states.json agreement_types.json coverage.json
-organizations.json domains.json`` then ``manage.py generate_synthetic
+organizations.json domains.json`` then ``bench/generate_synthetic.py
 --agreements 10000``.
 """
 

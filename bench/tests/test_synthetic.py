@@ -3,9 +3,7 @@
 from collections import Counter
 
 import pytest
-from django.core.management import CommandError, call_command
 
-from acsa_db import synthetic
 from acsa_db.models import (
     Agreement,
     AgreementEvent,
@@ -17,7 +15,9 @@ from acsa_db.models import (
     ReviewStatus,
     Source,
 )
-from acsa_db.synthetic import Sizes, SyntheticDataRefused, generate
+from bench import synthetic
+from bench.generate_synthetic import main as generate_synthetic
+from bench.synthetic import Sizes, SyntheticDataRefused, generate
 
 SMALL = Sizes(agreements=40, exercises=30, sources=80, citations=400)
 
@@ -162,8 +162,8 @@ def test_refuses_a_database_with_curated_records(reference_data, agreement):
     with pytest.raises(SyntheticDataRefused, match="curated records .*1 in agreement"):
         generate(SMALL, seed=3)
     assert not synthetic.synthetic(Source.objects.all()).exists()
-    with pytest.raises(CommandError, match="--force"):
-        call_command("generate_synthetic", agreements=5, verbosity=0)
+    with pytest.raises(SystemExit, match="--force"):
+        generate_synthetic(["--agreements=5", "--quiet"])
     assert not synthetic.synthetic(Agreement.objects.all()).exists()
 
 
@@ -205,8 +205,8 @@ def test_loads_the_reference_data_into_an_empty_database(db):
     assert Agreement.objects.count() == 3
 
 
-def test_command_reports_progress_and_counts(reference_data, capsys):
-    call_command("generate_synthetic", agreements=10, seed=2, chunk_size=4)  # stage start and end lines
+def test_script_reports_progress_and_counts(reference_data, capsys):
+    generate_synthetic(["--agreements=10", "--seed=2", "--chunk-size=4"])  # stage start and end lines
     out = capsys.readouterr().out
     assert "agreements         4 / 10" in out  # first chunk of the stage
     assert "agreements        10 / 10" in out
@@ -214,6 +214,7 @@ def test_command_reports_progress_and_counts(reference_data, capsys):
     assert Citation.objects.count() == 100
 
 
-def test_command_rejects_negative_sizes(db):
-    with pytest.raises(CommandError):
-        call_command("generate_synthetic", "--agreements", "-5", verbosity=0)
+def test_script_rejects_negative_sizes(db, capsys):
+    with pytest.raises(SystemExit):
+        generate_synthetic(["--agreements", "-5", "--quiet"])
+    assert "invalid count value: '-5'" in capsys.readouterr().err

@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models import Q
 
-from .imports.writing import Writer
-from .models import (
+from acsa_db.imports.writing import Writer
+from acsa_db.models import (
     Agreement,
     AgreementEvent,
     AgreementParty,
@@ -50,7 +50,7 @@ from .models import (
     ReviewStatus,
     Source,
 )
-from .partial_dates import Precision
+from acsa_db.partial_dates import Precision
 
 SLUG_PREFIX = "syn-"
 PUBLISHER_PREFIX = "Synthetic "
