@@ -132,10 +132,6 @@ class CuratedRecord(VersionedRecord):
             violation_error_message="A verified or disputed record needs reviewed_at: when it was reviewed.",
         )
 
-    @property
-    def is_verified(self):
-        return self.review_status == ReviewStatus.VERIFIED
-
 
 class RecordFact(models.Model):
     """A fact of an agreement or exercise: an event, a party, a participant, a citation.
