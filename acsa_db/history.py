@@ -15,7 +15,7 @@ Imports do not go through ``save()``: their writer (``acsa_db.imports.Writer``)
 copies each written row into its history table inside the database, naming
 the importing user, calls ``record_links`` so that its versions of an
 exercise list its domains, and sends each verified or disputed agreement or
-exercise whose facts it changed back to review (``fact_changed``).
+exercise whose facts it changed back to review (``acsa_db.models.review_guard.fact_changed``).
 """
 
 from contextlib import contextmanager
