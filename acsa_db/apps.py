@@ -9,10 +9,10 @@ class AcsaDbConfig(AppConfig):
 
     def ready(self):
         from .models import Exercise
-        from .review import domain_links_changed, note_fixture_row
+        from .models.review_guard import domain_links_changed, note_fixture_row
 
         # Adding or removing an exercise's domain calls no save(), so the review rule
-        # every other write reaches through save() (acsa_db.review) needs Django's m2m
+        # every other write reaches through save() (acsa_db.models.review_guard) needs Django's m2m
         # signal here: a verified or disputed exercise goes back to review, its version moves.
         m2m_changed.connect(
             domain_links_changed, sender=Exercise.domains.through, dispatch_uid="acsa_db_domain_links_changed"

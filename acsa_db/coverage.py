@@ -88,12 +88,11 @@ class FactTable:
     def cited_id(self):
         """The fact's id if a citation supports it, else NULL: one probe of the citations' index per fact.
 
-        Written as a scalar subquery, not as ``is_cited()``'s EXISTS: PostgreSQL
-        turns an EXISTS into a join, and for the newest facts of a table it
-        merged their ids with the whole (target, stance) index from the table's
-        first fact on (60 ms at 1,000,000 citations); a scalar subquery stays
-        one index probe per fact. It reads the target column, not the
-        citation's id: the index holds it, so the probe reads no citation row.
+        Written as a scalar subquery, not as ``is_cited()``'s EXISTS, which
+        PostgreSQL turns into a join over the whole citations' index
+        (docs/performance.md, "Behind the code's choices"). It reads the target
+        column, not the citation's id: the index holds it, so the probe reads no
+        citation row.
         """
         return Subquery(self.backing().order_by().values(self.citation_column)[:1])
 
@@ -120,8 +119,8 @@ RECORD_FACTS = {
 
 
 # On PostgreSQL, a table of more facts than this is estimated rather than counted: an exact count
-# reads every citation of the table (half a second for the five tables at 1,000,000 citations),
-# a sample reads SAMPLE_SIZE facts whatever the table's size. The page says which figures are
+# reads every citation of the table, a sample reads SAMPLE_SIZE facts whatever the table's size
+# (docs/performance.md, "Behind the code's choices"). The page says which figures are
 # estimates, and offers the exact counts.
 EXACT_UP_TO = 20_000
 SAMPLE_SIZE = 500
@@ -284,11 +283,9 @@ def _facts_of(record_model, record_ref, condition):
     own, *children = RECORD_FACTS[record_model]
     clauses = Q(condition(own, record_ref))
     for table in children:
-        # "record_id = outer id" written as a range of one value: PostgreSQL plans an
-        # EXISTS correlated by equality inside an OR as a hashed subplan, which reads the
-        # whole child table and its citations before the first row (a second at 100,000
-        # agreements). A range cannot be hashed: each record is checked through the
-        # indexes, and a changelist page stops after the rows it shows.
+        # "record_id = outer id" written as a range of one value, which PostgreSQL cannot
+        # hash into a subplan reading the whole child table first: each record is checked
+        # through the indexes (docs/performance.md, "Behind the code's choices").
         record_id = f"{table.record_field}_id"
         child_rows = table.model.objects.filter(
             **{f"{record_id}__gte": record_ref, f"{record_id}__lte": record_ref}

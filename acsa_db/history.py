@@ -11,12 +11,11 @@ writes need help:
   ``bulk_update_recorded`` instead of ``bulk_create`` / ``bulk_update``.
   ``QuerySet.update()`` and raw SQL are never recorded.
 
-The import path (django-import-export) saves row by row inside the admin's
-request, so its rows are recorded with the importing user already; with
-``use_bulk`` it must call the two bulk functions here. Either way it calls
-``acsa_db.review.fact_changed`` for each agreement or exercise whose facts it
-changed, so that a verified or disputed record goes back to review, and
-``record_links`` so that its versions of an exercise list its domains.
+Imports do not go through ``save()``: their writer (``acsa_db.imports.Writer``)
+copies each written row into its history table inside the database, naming
+the importing user, calls ``record_links`` so that its versions of an
+exercise list its domains, and sends each verified or disputed agreement or
+exercise whose facts it changed back to review (``acsa_db.models.review_guard.fact_changed``).
 """
 
 from contextlib import contextmanager

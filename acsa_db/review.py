@@ -1,8 +1,10 @@
 """The review workflow of agreements and exercises: draft → needs review → verified or disputed.
 
-The admin's actions, the buttons of a record's page and any script call these
-functions; each checks the user's permission and the workflow's rules and
-raises ``ReviewRefused`` with a message for the user when a rule says no.
+``WORKFLOW`` is the one table of the transitions: which states each may leave,
+the state it reaches, who may ask for it (a permission), the button's label
+and what the user is told. ``apply(record, action, user)`` enforces it, and
+the admin builds its buttons and changelist actions from it
+(``acsa_db.admin.workflow``): a rule changed here changes everywhere.
 
 - Curators send a draft (or a disputed record they have fixed) for review.
 - Reviewers verify a record only when every one of its facts has a supporting
@@ -11,20 +13,14 @@ raises ``ReviewRefused`` with a message for the user when a rule says no.
   wipe the slate).
 - Reviewers dispute a record whose sources disagree.
 - Changing a fact of a verified or disputed record sends it back to needs
-  review and moves its version, whoever writes it. The rule is applied here,
-  once, and reached by every ORM write: ``CuratedRecord.save()`` calls
-  ``record_saving``, the facts' ``save()`` and ``delete()`` run inside
-  ``fact_write``, a change of an exercise's domains reaches
-  ``domain_links_changed`` (``AcsaDbConfig.ready``), and imports, which write in
-  bulk, call ``fact_changed`` for each record they changed. Not covered:
-  ``QuerySet.update()``, ``QuerySet.delete()``, ``bulk_create`` and SQL
-  written by hand, which call no ``save()``.
+  review and moves its version, whoever writes it: that rule is the models'
+  own (``acsa_db.models.review_guard``), reached by every ``save()``.
 """
 
-from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from .coverage import describe_fact, uncited_facts
@@ -38,6 +34,17 @@ from .models import (
     ExerciseParticipant,
     ReviewStatus,
 )
+from .models.review_guard import (
+    BACK_TO_REVIEW,
+    REVIEW_FIELDS,
+    REVIEWED,
+    domain_links_changed,
+    fact_changed,
+    fact_write,
+    note_fixture_row,
+    record_saving,
+    save_transition,
+)
 
 # History rows written by a transition carry one of these change reasons. They
 # are not edits: four eyes ignores them.
@@ -45,56 +52,129 @@ SENT_FOR_REVIEW = "review: sent for review"
 VERIFIED = "review: verified"
 DISPUTED = "review: disputed"
 TRANSITION_REASONS = (SENT_FOR_REVIEW, VERIFIED, DISPUTED)
-BACK_TO_REVIEW = "back to needs review: a fact of the verified record changed"
-
-# A record in one of these states was checked by a reviewer against its citations:
-# changing any of its facts makes that check out of date.
-REVIEWED = (ReviewStatus.VERIFIED, ReviewStatus.DISPUTED)
-# Set by the workflow itself, never by a form, a file or an ordinary save.
-REVIEW_FIELDS = ("review_status", "reviewed_by", "reviewed_at")
 
 
 class ReviewRefused(Exception):
     """A transition the workflow does not allow; the message says why, for the user."""
 
 
-def _permission(record, action):
-    """``acsa_db.send_agreement_for_review`` or ``acsa_db.review_exercise``."""
-    name = record._meta.model_name
-    codename = f"send_{name}_for_review" if action == "send" else f"review_{name}"
-    return f"{record._meta.app_label}.{codename}"
+@dataclass(frozen=True)
+class Transition:
+    """One move of the workflow, and everything the admin says about it."""
+
+    #: The name scripts, buttons and URLs use ("verify").
+    name: str
+    #: The states a record may be in to take this transition.
+    sources: tuple
+    #: The state it reaches.
+    target: str
+    #: The permission's codename, ``{model}`` standing for the model's name.
+    permission: str
+    #: Who holds that permission, for the refusal ("curators").
+    holders: str
+    #: The button on the record's page.
+    label: str
+    #: What the user asked to do, for a refusal ("verify {record}").
+    request: str
+    #: Which states may take it, for a refusal.
+    sources_text: str
+    #: After "The agreement "X"", once done ("is verified").
+    message: str
+    #: After "2 agreements", once done on a changelist's selection ("verified").
+    done: str
+    #: The changelist action's label.
+    action_label: str
+    #: The history row's change reason.
+    reason: str
+    #: Whether the transition names the reviewer and the time (``reviewed_by``, ``reviewed_at``).
+    stamps_reviewer: bool = False
+    #: Whether every fact needs a supporting citation, checked by someone who did not edit it.
+    needs_citations_and_four_eyes: bool = False
+
+
+WORKFLOW = {
+    transition.name: transition
+    for transition in (
+        Transition(
+            name="send_for_review",
+            sources=(ReviewStatus.DRAFT, ReviewStatus.DISPUTED),
+            target=ReviewStatus.NEEDS_REVIEW,
+            permission="send_{model}_for_review",
+            holders="curators",
+            label="Send for review",
+            request="send {record} for review",
+            sources_text="only a draft or a disputed record is sent for review",
+            message="was sent for review",
+            done="sent for review",
+            action_label="Send the selected records for review",
+            reason=SENT_FOR_REVIEW,
+        ),
+        Transition(
+            name="verify",
+            sources=(ReviewStatus.NEEDS_REVIEW, ReviewStatus.DISPUTED),
+            target=ReviewStatus.VERIFIED,
+            permission="review_{model}",
+            holders="reviewers",
+            label="Verify",
+            request="verify {record}",
+            sources_text="only a record that needs review (or is disputed) can be verified",
+            message="is verified",
+            done="verified",
+            action_label="Verify the selected records",
+            reason=VERIFIED,
+            stamps_reviewer=True,
+            needs_citations_and_four_eyes=True,
+        ),
+        Transition(
+            name="dispute",
+            sources=(ReviewStatus.NEEDS_REVIEW, ReviewStatus.VERIFIED),
+            target=ReviewStatus.DISPUTED,
+            permission="review_{model}",
+            holders="reviewers",
+            label="Dispute",
+            request="dispute {record}",
+            sources_text="only a record that needs review (or is verified) can be disputed",
+            message="is disputed",
+            done="disputed",
+            action_label="Dispute the selected records",
+            reason=DISPUTED,
+            stamps_reviewer=True,
+        ),
+    )
+}
+
+
+def permission(model, action):
+    """The permission ``action`` needs on ``model`` (a record or its class): ``acsa_db.review_exercise``."""
+    opts = model._meta
+    return f"{opts.app_label}.{WORKFLOW[action].permission.format(model=opts.model_name)}"
+
+
+def may(user, model, action):
+    """Whether ``user`` holds the permission of ``action`` on ``model`` (whatever the record's state)."""
+    return user.has_perm(permission(model, action))
+
+
+def available(user, record):
+    """The transitions ``user`` may ask for on ``record`` in its present state, in the table's order."""
+    return [
+        transition
+        for transition in WORKFLOW.values()
+        if record.review_status in transition.sources and may(user, record, transition.name)
+    ]
 
 
 def can_send_for_review(user, record):
-    return user.has_perm(_permission(record, "send"))
+    return may(user, record, "send_for_review")
 
 
 def can_review(user, record):
-    return user.has_perm(_permission(record, "review"))
+    return may(user, record, "verify")
 
 
 def _label(record, capital=False):
     name = record._meta.verbose_name
     return f'{name[:1].upper() + name[1:] if capital else name} "{record}"'
-
-
-def _save_transition(record, user, reason, expected_version=None):
-    """Save a record whose review fields were just set, refusing if it changed meanwhile.
-
-    ``user`` None leaves the history row to simple-history's current user
-    (the request's, or ``changes_by``'s).
-    """
-    if expected_version is not None:
-        record.version = expected_version
-    if user is not None:
-        record._history_user = user
-    record._change_reason = reason
-    # record_saving() keeps the review fields of every other save as the database has them.
-    record._review_transition = True
-    try:
-        record.save()
-    finally:
-        del record._review_transition
 
 
 def _fresh(record):
@@ -103,238 +183,58 @@ def _fresh(record):
 
 
 @transaction.atomic
+def apply(record, action, user, expected_version=None):
+    """Take transition ``action`` ("verify") on ``record`` as ``user``, or raise ``ReviewRefused``.
+
+    Returns the record as saved. ``expected_version``: the version the user
+    saw; if the record moved on since, the save raises ``EditConflict``.
+    """
+    transition = WORKFLOW.get(action)
+    if transition is None:
+        raise ReviewRefused(f"There is no review transition {action!r}: choose one of {', '.join(WORKFLOW)}.")
+    if not may(user, record, action):
+        raise ReviewRefused(
+            f"You cannot {transition.request.format(record=_label(record))}: only {transition.holders} can."
+        )
+    current = _fresh(record)
+    if current.review_status not in transition.sources:
+        raise ReviewRefused(
+            f"{_label(record, capital=True)} is {current.get_review_status_display()}: "
+            f"{transition.sources_text}."
+        )
+    if transition.needs_citations_and_four_eyes:
+        missing = uncited_facts(current)
+        if missing:
+            raise ReviewRefused(
+                f"{_label(record, capital=True)} cannot be verified: these facts have no supporting "
+                f"citation: {'; '.join(describe_fact(fact) for fact in missing)}."
+            )
+        if user.pk in editors_since_last_review(current):
+            raise ReviewRefused(
+                f"You cannot verify {_label(record)}: you edited its current version yourself. "
+                "Another reviewer must verify it (four eyes)."
+            )
+    current.review_status = transition.target
+    if transition.stamps_reviewer:
+        current.reviewed_by = user
+        current.reviewed_at = timezone.now()
+    save_transition(current, user, transition.reason, expected_version)
+    return current
+
+
 def send_for_review(record, user, expected_version=None):
     """A curator asks for review: draft or disputed → needs review."""
-    if not can_send_for_review(user, record):
-        raise ReviewRefused(f"You cannot send {_label(record)} for review: only curators can.")
-    current = _fresh(record)
-    if current.review_status not in (ReviewStatus.DRAFT, ReviewStatus.DISPUTED):
-        raise ReviewRefused(
-            f"{_label(record, capital=True)} is {current.get_review_status_display()}: "
-            "only a draft or a disputed record is sent for review."
-        )
-    current.review_status = ReviewStatus.NEEDS_REVIEW
-    _save_transition(current, user, SENT_FOR_REVIEW, expected_version)
-    return current
+    return apply(record, "send_for_review", user, expected_version)
 
 
-@transaction.atomic
 def verify(record, user, expected_version=None):
     """A reviewer verifies: needs review or disputed → verified, when every fact is cited."""
-    if not can_review(user, record):
-        raise ReviewRefused(f"You cannot verify {_label(record)}: only reviewers can.")
-    current = _fresh(record)
-    if current.review_status not in (ReviewStatus.NEEDS_REVIEW, ReviewStatus.DISPUTED):
-        raise ReviewRefused(
-            f"{_label(record, capital=True)} is {current.get_review_status_display()}: "
-            "only a record that needs review (or is disputed) can be verified."
-        )
-    missing = uncited_facts(current)
-    if missing:
-        raise ReviewRefused(
-            f"{_label(record, capital=True)} cannot be verified: these facts have no supporting "
-            f"citation: {'; '.join(describe_fact(fact) for fact in missing)}."
-        )
-    if user.pk in editors_since_last_review(current):
-        raise ReviewRefused(
-            f"You cannot verify {_label(record)}: you edited its current version yourself. "
-            "Another reviewer must verify it (four eyes)."
-        )
-    current.review_status = ReviewStatus.VERIFIED
-    current.reviewed_by = user
-    current.reviewed_at = timezone.now()
-    _save_transition(current, user, VERIFIED, expected_version)
-    return current
+    return apply(record, "verify", user, expected_version)
 
 
-@transaction.atomic
 def dispute(record, user, expected_version=None):
     """A reviewer disputes: needs review or verified → disputed (sources disagree)."""
-    if not can_review(user, record):
-        raise ReviewRefused(f"You cannot dispute {_label(record)}: only reviewers can.")
-    current = _fresh(record)
-    if current.review_status not in (ReviewStatus.NEEDS_REVIEW, ReviewStatus.VERIFIED):
-        raise ReviewRefused(
-            f"{_label(record, capital=True)} is {current.get_review_status_display()}: "
-            "only a record that needs review (or is verified) can be disputed."
-        )
-    current.review_status = ReviewStatus.DISPUTED
-    current.reviewed_by = user
-    current.reviewed_at = timezone.now()
-    _save_transition(current, user, DISPUTED, expected_version)
-    return current
-
-
-TRANSITIONS = {"send_for_review": send_for_review, "verify": verify, "dispute": dispute}
-
-
-def record_saving(record, update_fields=None):
-    """Before any save of an agreement or exercise (``CuratedRecord.save()`` calls it).
-
-    The review fields are the workflow's: a new record starts as a draft, and
-    an ordinary save (a form, a revert to an old version, a script holding an
-    old copy) keeps the ones the database has. A verified or disputed record
-    whose own facts changed goes back to needs review. Returns True when it did.
-    """
-    if getattr(record, "_review_transition", False):
-        return False
-    if record._state.adding:
-        record.review_status = ReviewStatus.DRAFT
-        record.reviewed_by = None
-        record.reviewed_at = None
-        return False
-    model = type(record)
-    compared = [
-        f
-        for f in model._meta.concrete_fields
-        if f.name not in ("id", "version", *REVIEW_FIELDS)
-        and (update_fields is None or f.name in update_fields or f.attname in update_fields)
-    ]
-    stored = (
-        model._base_manager.filter(pk=record.pk)
-        .values(*[f.attname for f in compared], "review_status", "reviewed_by", "reviewed_at")
-        .first()
-    )
-    if stored is None:
-        return False  # gone: the version check refuses the save
-    record.review_status = stored["review_status"]
-    record.reviewed_by_id = stored["reviewed_by"]
-    record.reviewed_at = stored["reviewed_at"]
-    if record.review_status in REVIEWED and any(
-        stored[f.attname] != getattr(record, f.attname) for f in compared
-    ):
-        record.review_status = ReviewStatus.NEEDS_REVIEW
-        record._change_reason = BACK_TO_REVIEW
-        return True
-    return False
-
-
-# Where a fact's record is, from the fact's row: read in one query before a write, as a
-# fact moved to another record (an event to another agreement) changes both.
-RECORD_PATHS = {
-    AgreementEvent: ((Agreement, "agreement_id"),),
-    AgreementParty: ((Agreement, "agreement_id"),),
-    ExerciseParticipant: ((Exercise, "exercise_id"),),
-    Citation: (
-        (Agreement, "agreement_id"),
-        (Agreement, "agreement_event__agreement_id"),
-        (Agreement, "agreement_party__agreement_id"),
-        (Exercise, "exercise_id"),
-        (Exercise, "exercise_participant__exercise_id"),
-    ),
-}
-
-
-@transaction.atomic(savepoint=False)
-def fact_changed(record, user=None):
-    """A fact of ``record`` (an event, party, participant, citation or domain link) was written.
-
-    A verified or disputed record goes back to needs review (a history row
-    with ``BACK_TO_REVIEW``); any record gets a new version, so that a
-    curator holding its page from before is refused rather than overwriting
-    the change. ``record`` itself is kept in step when it was current (the
-    caller's own copy stays saveable); an older copy stays outdated. Returns
-    True when the record went back to needs review.
-    """
-    model = type(record)
-    # The common case in one statement: a record not under review's seal, read at its current version.
-    if (
-        model._base_manager.filter(pk=record.pk, version=record.version)
-        .exclude(review_status__in=REVIEWED)
-        .update(version=F("version") + 1)
-    ):
-        record.version += 1
-        return False
-    # Locked (on PostgreSQL) so that two facts of one record written at once queue
-    # here instead of both sending it back to review and one failing the version check.
-    current = model._base_manager.select_for_update().filter(pk=record.pk).first()
-    if current is None:
-        return False  # the record itself is being deleted
-    in_step = record.version == current.version
-    sent_back = current.review_status in REVIEWED
-    if sent_back:
-        current.review_status = ReviewStatus.NEEDS_REVIEW
-        _save_transition(current, user, BACK_TO_REVIEW)
-    else:
-        current.bump_version()
-    if in_step:
-        record.version = current.version
-        record.review_status = current.review_status
-    return sent_back
-
-
-@contextmanager
-def fact_write(fact, deleting=False):
-    """Around the ``save()`` or ``delete()`` of a fact: its records' review follows (``fact_changed``).
-
-    The records are the fact's before the write (a fact moved to another
-    record changes both) and after it. The user is the fact's
-    ``_history_user`` when set, else simple-history's current user. The
-    records sent back to review are left on ``fact.sent_back_to_review`` for
-    the admin to say so.
-    """
-    with transaction.atomic(using=fact._state.db, savepoint=False):
-        before = set()
-        if not deleting and fact.pk is not None and not fact._state.adding:
-            paths = RECORD_PATHS[type(fact)]
-            stored = type(fact)._base_manager.filter(pk=fact.pk).values_list(*[p for _, p in paths]).first()
-            before = {
-                (model, pk) for (model, _), pk in zip(paths, stored or (), strict=False) if pk is not None
-            }
-        yield
-        # The fact's own records first: they may be the caller's copies, kept in step.
-        records = {(type(record), record.pk): record for record in fact.records()}
-        for model, pk in before - records.keys():
-            moved_from = model._base_manager.filter(pk=pk).first()
-            if moved_from is not None:
-                records[(model, pk)] = moved_from
-        user = getattr(fact, "_history_user", None)
-        fact.sent_back_to_review = [record for record in records.values() if fact_changed(record, user)]
-
-
-def domain_links_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    """``m2m_changed`` of ``exercise_domain``: the exercises whose domains changed follow ``fact_changed``.
-
-    ``exercise.domains.add/remove/set/clear`` and ``domain.exercises...``
-    call no ``save()``: Django's signal is the only hook for them
-    (connected in ``AcsaDbConfig.ready``). A call that changes no link
-    (adding a domain already there, removing one that is not) changes
-    nothing here: Django names the links it will add, but not which of those
-    it is asked to remove or clear exist, so those are looked up first.
-    """
-    if not reverse and getattr(instance, "_links_from_fixture", False):
-        return  # a fixture's exercise getting its links: data as it was saved, not an edit
-    through = Exercise.domains.through
-    if action in ("pre_remove", "pre_clear"):
-        links = through.objects.filter(**{"domain" if reverse else "exercise": instance})
-        if action == "pre_remove":
-            links = links.filter(**{"exercise__in" if reverse else "domain__in": pk_set})
-        instance._exercises_losing_domains = set(links.values_list("exercise_id", flat=True))
-        return
-    if action in ("post_remove", "post_clear"):
-        ids = instance.__dict__.pop("_exercises_losing_domains", set())
-    elif action == "post_add":
-        ids = (pk_set or set()) if reverse else ({instance.pk} if pk_set else set())
-    else:
-        return
-    if not ids:
-        return
-    exercises = [instance] if not reverse else list(Exercise.objects.filter(pk__in=ids))
-    for exercise in exercises:
-        fact_changed(exercise)
-
-
-def note_fixture_row(sender, instance, raw, **kwargs):
-    """``post_save`` of an exercise: a raw save is fixture loading, which sets the row's links next.
-
-    ``loaddata`` writes the row without ``save()`` and then sets its domains
-    through the related manager; those links are the fixture's data, and
-    its review status (verified, disputed) must stay as loaded. Fixture
-    loading writes no history (README, History), its links neither.
-    """
-    if raw:
-        instance._links_from_fixture = True
-        instance.skip_history_when_saving = True  # read by simple-history's m2m handler
+    return apply(record, "dispute", user, expected_version)
 
 
 def last_verified_at(record):
@@ -401,17 +301,26 @@ def editors_since_last_review(record):
 
 
 __all__ = [
+    "BACK_TO_REVIEW",
     "EditConflict",
+    "REVIEWED",
+    "REVIEW_FIELDS",
     "ReviewRefused",
-    "TRANSITIONS",
+    "Transition",
+    "WORKFLOW",
+    "apply",
+    "available",
     "can_review",
     "can_send_for_review",
     "dispute",
-    "editors_since_last_review",
-    "last_verified_at",
     "domain_links_changed",
+    "editors_since_last_review",
     "fact_changed",
     "fact_write",
+    "last_verified_at",
+    "may",
+    "note_fixture_row",
+    "permission",
     "record_saving",
     "send_for_review",
     "verify",

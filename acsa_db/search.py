@@ -98,19 +98,6 @@ def _documents_searched(model, search_fields):
     return documents, other_fields
 
 
-def search(queryset, text):
-    """The rows of a source, agreement or exercise queryset whose document matches every word of ``text``.
-
-    PostgreSQL only (the query the GIN index serves); see ``admin_search_results``
-    for what the admin does on either database.
-    """
-    document = DOCUMENTS[queryset.model._meta.db_table]
-    query = prefix_query(text)
-    if query is None:
-        return queryset.none()
-    return queryset.alias(search_document=document.vector()).filter(search_document=query)
-
-
 def admin_search_results(model_admin, request, queryset, search_term, default_search):
     """``ModelAdmin.get_search_results`` with full-text search on PostgreSQL.
 
@@ -173,9 +160,8 @@ def _contains(model, name, text):
     A lookup across a to-many relation (the parties' country names) joins one
     row per related row; as ``id = ANY(ARRAY(SELECT ...))`` it lists each
     record once, and the planner can read it through the primary key beside
-    the other alternatives' indexes. As ``id IN (SELECT ...)`` it could not:
-    PostgreSQL would check it row by row, walking the list in its order
-    ("germany acsa" walked 99,913 of 100,000 agreements to list 88).
+    the other alternatives' indexes; as ``id IN (SELECT ...)`` PostgreSQL would
+    check it row by row (docs/performance.md, "Behind the code's choices").
     """
     lookup = {f"{name}__icontains": text}
     if lookup_spawns_duplicates(model._meta, name):

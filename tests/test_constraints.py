@@ -1,4 +1,4 @@
-"""Every integrity rule of DESIGN.md, refused by the database itself.
+"""Every integrity rule of the schema (README, "Integrity in the database"), refused by the database itself.
 
 Each write goes around Django's validation (raw SQL or ``QuerySet.update()``),
 as a researcher's script would, and must fail on SQLite and PostgreSQL alike.

@@ -192,7 +192,7 @@ def test_changing_a_verified_record_sends_it_back_to_review_saying_so(client, ve
     verified_agreement.refresh_from_db()
     assert verified_agreement.title == "A corrected title"
     assert verified_agreement.review_status == ReviewStatus.NEEDS_REVIEW
-    assert any("back to needs review" in m for m in messages_of(response))
+    assert any("needs review again" in m for m in messages_of(response))
     # The last review is still on record; the status says it is no longer current.
     assert verified_agreement.reviewed_at is not None
 
@@ -204,7 +204,7 @@ def test_changing_an_inline_event_of_a_verified_record_sends_it_back(client, ver
     assert response.status_code == 302
     verified_agreement.refresh_from_db()
     assert verified_agreement.review_status == ReviewStatus.NEEDS_REVIEW
-    assert any("back to needs review" in m for m in messages_of(response))
+    assert any("needs review again" in m for m in messages_of(response))
 
 
 def test_saving_a_verified_record_unchanged_keeps_it_verified(client, verified_agreement, curator):
@@ -234,7 +234,7 @@ def test_changing_an_event_on_its_own_page_sends_the_agreement_back(client, veri
     assert response.status_code == 302, response.content.decode()[:2000]
     verified_agreement.refresh_from_db()
     assert verified_agreement.review_status == ReviewStatus.NEEDS_REVIEW
-    assert any("back to needs review" in m for m in messages_of(response))
+    assert any("needs review again" in m for m in messages_of(response))
 
 
 def test_deleting_a_citation_of_a_verified_record_sends_it_back(client, verified_agreement, curator):

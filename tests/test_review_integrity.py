@@ -216,7 +216,7 @@ def test_the_event_page_moves_the_version_once_and_says_so(client, reviewed_agre
     assert_sent_back(reviewed_agreement, *before)
     # One write, one new version, one history row of the record: not the admin's and the model's both.
     assert state(reviewed_agreement) == (before[0] + 1, before[1] + 1)
-    assert any("back to needs review" in m for m in messages_of(response))
+    assert any("needs review again" in m for m in messages_of(response))
 
 
 def exercise_form_data(exercise, **changes):
@@ -252,7 +252,7 @@ def test_the_exercise_page_changing_only_domains_sends_it_back(client, reviewed_
     response = client.post(url, exercise_form_data(reviewed_exercise, domains=[sea.pk]))
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert_sent_back(reviewed_exercise, *before)
-    assert any("back to needs review" in m for m in messages_of(response))
+    assert any("needs review again" in m for m in messages_of(response))
 
 
 def test_the_agreement_page_inline_sends_a_disputed_record_back(client, cited_agreement, curator, reviewer):
@@ -265,7 +265,7 @@ def test_the_agreement_page_inline_sends_a_disputed_record_back(client, cited_ag
     response = client.post(url, agreement_form_data(record, **{"events-0-place": "Munich"}))
     assert response.status_code == 302
     assert_sent_back(record, *before)
-    assert any("back to needs review" in m for m in messages_of(response))
+    assert any("needs review again" in m for m in messages_of(response))
 
 
 def test_an_import_sends_a_disputed_record_back(reference_data, cited_exercise, curator, reviewer):

@@ -8,7 +8,7 @@ from django.db import connection
 from django.urls import reverse
 
 from acsa_db.models import Agreement, AgreementParty, AgreementType, Citation, Exercise, Source
-from acsa_db.search import DOCUMENTS, search
+from acsa_db.search import DOCUMENTS, prefix_query
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="full-text search is PostgreSQL's"
@@ -117,6 +117,15 @@ def test_postgresql_matches_words_by_prefix_not_fragments_inside_words(staff_cli
 def test_sqlite_falls_back_to_substring_search(staff_client, records):
     assert admin_search(staff_client, Exercise, "indal") == {"pitch-black-2024"}
     assert admin_search(staff_client, Source, "ignatories") == {"kyodo-raa-2023"}
+
+
+def search(queryset, text):
+    """The full-text query the admin runs on PostgreSQL, on one table's rows."""
+    query = prefix_query(text)
+    if query is None:
+        return queryset.none()
+    document = DOCUMENTS[queryset.model._meta.db_table]
+    return queryset.alias(search_document=document.vector()).filter(search_document=query)
 
 
 @pytest.mark.django_db

@@ -150,15 +150,14 @@ class AgreementAdmin(
     def party_codes(self, agreement):
         return ", ".join(party.party_key for party in agreement.parties.all())
 
-    # Not sortable: the date is computed from the events, and ordering by it computes it for
-    # every agreement in the table (over a second at 100,000); the "year signed" filter
-    # narrows the list instead.
+    # Not sortable: ordering by a date computed from the events computes it for every
+    # agreement in the table; the "year signed" filter narrows the list instead.
     @admin.display(description="signed")
     def signed(self, agreement):
         return partial_date(agreement.signature_date, agreement.signature_date_precision)
 
-    # Not sortable: ordering by a count computes it for every agreement in the table
-    # (seconds at 100,000); the "has uncited facts" filter finds the under-cited ones.
+    # Not sortable: ordering by a count computes it for every agreement in the table;
+    # the "has uncited facts" filter finds the under-cited ones.
     @admin.display(description="citations")
     def citation_count(self, agreement):
         return agreement.citation_count

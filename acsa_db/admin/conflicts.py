@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 
+from .display import change_url
+
 
 def _last_change(record):
     """Who saved the record last and when, from its history (None when it has none)."""
@@ -16,7 +18,6 @@ def _last_change(record):
 def conflict_message(record, seen_version):
     """The refusal, with links to the current version and to its history."""
     opts = record._meta
-    change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
     history_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[record.pk])
     current = type(record)._default_manager.filter(pk=record.pk).values_list("version", flat=True).first()
     last = _last_change(record)
@@ -34,6 +35,6 @@ def conflict_message(record, seen_version):
         by=by,
         seen=seen_version if seen_version is not None else "unknown",
         current=current,
-        change=change_url,
+        change=change_url(record),
         history=history_url,
     )

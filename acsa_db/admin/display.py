@@ -11,8 +11,7 @@ def admin_link(obj, label=None):
     """A link to an object's change page."""
     if obj is None:
         return "–"
-    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
-    return format_html('<a href="{}">{}</a>', url, label if label is not None else str(obj))
+    return format_html('<a href="{}">{}</a>', change_url(obj), label if label is not None else str(obj))
 
 
 def partial_date(date, precision):
@@ -33,7 +32,7 @@ def citation_list(citations):
         '<a href="{}" title="{}"{}>{}</a> <small>({}{})</small>',
         (
             (
-                reverse("admin:acsa_db_citation_change", args=[c.pk]),
+                change_url(c),
                 c.source.title,
                 # Safe constant markup: format_html_join would escape a plain string.
                 CONTRADICTS_STYLE if c.stance == "contradicts" else "",
@@ -44,3 +43,8 @@ def citation_list(citations):
             for c in citations
         ),
     )
+
+
+def change_url(obj):
+    """The address of an object's change page in the admin (the one place that builds it)."""
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])

@@ -105,7 +105,7 @@ class ExerciseAdmin(
         return partial_date(exercise.end_date, exercise.end_date_precision)
 
     # The two counts are not sortable: ordering by a count computes it for every exercise
-    # in the table (seconds at 100,000 exercises).
+    # in the table.
     @admin.display(description="participants")
     def participants_shown(self, exercise):
         return exercise.participant_count

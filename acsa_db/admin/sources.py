@@ -10,16 +10,12 @@ from ..models import Citation, Source
 from ..models.agreements import count_subquery
 from ..search import admin_search_results
 from ..source_links import sources_with_same_url
-from .display import partial_date
+from .display import change_url, partial_date
 from .filters import DistinctValuesFilter
 from .forms import SourceForm
 from .import_export import ImportExportAdminMixin
 from .paginators import LargeTableAdmin
 from .workflow import ConcurrentEditAdmin, HistoryAdmin
-
-
-def _change_url(obj):
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
 @admin.register(Source)
@@ -72,7 +68,7 @@ class SourceAdmin(LargeTableAdmin, ImportExportAdminMixin, ConcurrentEditAdmin, 
                         'The URL of "{}" is, once normalised, the URL of the existing source '
                         '<a href="{}">{}</a>. Check that it is not the same document twice.',
                         obj,
-                        _change_url(other),
+                        change_url(other),
                         other,
                     ),
                 )
@@ -113,13 +109,13 @@ class SourceAdmin(LargeTableAdmin, ImportExportAdminMixin, ConcurrentEditAdmin, 
                 {
                     "record": record,
                     "kind": record._meta.verbose_name,
-                    "url": _change_url(record),
+                    "url": change_url(record),
                     "items": [
                         {
                             "citation": citation,
-                            "citation_url": _change_url(citation),
+                            "citation_url": change_url(citation),
                             "fact": describe_fact(citation.target),
-                            "fact_url": _change_url(citation.target),
+                            "fact_url": change_url(citation.target),
                             "contradicts": citation.stance == Citation.Stance.CONTRADICTS,
                         }
                         for citation in group.citations

@@ -7,14 +7,17 @@ mixins (django-import-export's, for instance) compose with them:
   changed, and revert for users who may change the record;
 - ``ConcurrentEditAdmin``: the version check of the change form and of
   list-editable rows (``VersionedRecord`` models);
-- ``ReviewWorkflowAdmin``: send for review, verify, dispute, as actions and as
-  buttons on the record's page, and the message when an edit sent a
-  verified or disputed record back to review (agreements and exercises);
+- ``ReviewWorkflowAdmin``: the transitions of ``acsa_db.review.WORKFLOW`` (send
+  for review, verify, dispute), as actions and as buttons on the record's
+  page, and the message when an edit sent a verified or disputed record back
+  to review (agreements and exercises);
 - ``FactAdmin``: the pages of an event, party, participant or citation, whose
   changes concern the agreement or exercise they belong to.
 
-The rules themselves live in ``acsa_db.review``, and the models' ``save()``
-and ``delete()`` apply them whoever writes: the admin only says what happened.
+The rules themselves live in ``acsa_db.review`` (the transitions' table) and
+``acsa_db.models.review_guard`` (what every write obeys), and the models'
+``save()`` and ``delete()`` apply them whoever writes: the admin builds its
+buttons and actions from the table and only says what happened.
 """
 
 from django.contrib import admin, messages
@@ -23,7 +26,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
@@ -32,13 +35,10 @@ from .. import review
 from ..coverage import describe_fact, uncited_facts
 from ..models import EditConflict, ReviewStatus
 from .conflicts import conflict_message
+from .display import change_url
 from .forms import ChangelistVersionedForm
 
 REVIEW_FIELDS = review.REVIEW_FIELDS
-
-
-def _change_url(obj):
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
 def _review_statuses(records):
@@ -62,7 +62,7 @@ def say_if_sent_back(request, statuses_before):
             messages.warning(
                 request,
                 f'The {record._meta.verbose_name} "{record}" was {before}; as its facts changed, '
-                "it is back to needs review.",
+                "it needs review again.",
             )
 
 
@@ -143,15 +143,17 @@ class ReviewWorkflowAdmin:
     """draft → needs review → verified or disputed, on an agreement's or exercise's admin."""
 
     change_form_template = "admin/acsa_db/review_change_form.html"
-    actions = ("send_for_review_action", "verify_action", "dispute_action")
+    # One changelist action per transition of the table (set below the class).
+    actions = tuple(f"{name}_action" for name in review.WORKFLOW)
 
     # --- permissions -------------------------------------------------------------------
 
-    def has_send_for_review_permission(self, request):
-        return review.can_send_for_review(request.user, self.model)
-
-    def has_review_permission(self, request):
-        return review.can_review(request.user, self.model)
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        for name in review.WORKFLOW:
+            if not review.may(request.user, self.model, name):
+                actions.pop(f"{name}_action", None)
+        return actions
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.review_status == ReviewStatus.VERIFIED and not request.user.is_superuser:
@@ -185,7 +187,7 @@ class ReviewWorkflowAdmin:
         return format_html(
             '<span class="acsa-uncited">No supporting citation yet:</span> {}',
             format_html_join(
-                mark_safe("; "), '<a href="{}">{}</a>', ((_change_url(f), describe_fact(f)) for f in missing)
+                mark_safe("; "), '<a href="{}">{}</a>', ((change_url(f), describe_fact(f)) for f in missing)
             ),
         )
 
@@ -193,19 +195,7 @@ class ReviewWorkflowAdmin:
         """The transitions this user may ask for on this record, as (name, label)."""
         if record is None or not record.pk:
             return []
-        status = record.review_status
-        buttons = []
-        if review.can_send_for_review(request.user, record) and status in (
-            ReviewStatus.DRAFT,
-            ReviewStatus.DISPUTED,
-        ):
-            buttons.append(("send_for_review", "Send for review"))
-        if review.can_review(request.user, record):
-            if status in (ReviewStatus.NEEDS_REVIEW, ReviewStatus.DISPUTED):
-                buttons.append(("verify", "Verify"))
-            if status in (ReviewStatus.NEEDS_REVIEW, ReviewStatus.VERIFIED):
-                buttons.append(("dispute", "Dispute"))
-        return buttons
+        return [(transition.name, transition.label) for transition in review.available(request.user, record)]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
@@ -230,34 +220,27 @@ class ReviewWorkflowAdmin:
         """A button of the record's page: POST only, with the version the page showed."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if transition not in review.TRANSITIONS:
+        if transition not in review.WORKFLOW:
             raise Http404(f"No review transition {transition!r}.")
         record = self.get_object(request, unquote(object_id))
         if record is None:
             raise Http404
-        allowed = (
-            review.can_send_for_review(request.user, record)
-            if transition == "send_for_review"
-            else review.can_review(request.user, record)
-        )
-        if not allowed:
+        if not review.may(request.user, record, transition):
             raise PermissionDenied
         try:
             seen = int(request.POST["based_on_version"])
         except (KeyError, ValueError):
             seen = None
         try:
-            record = review.TRANSITIONS[transition](record, request.user, expected_version=seen)
+            record = review.apply(record, transition, request.user, expected_version=seen)
         except review.ReviewRefused as refusal:
             messages.error(request, str(refusal))
         except EditConflict:
             messages.error(request, conflict_message(record, seen))
         else:
-            messages.success(
-                request,
-                f'The {record._meta.verbose_name} "{record}" is now {record.get_review_status_display()}.',
-            )
-        return redirect(_change_url(record))
+            message = review.WORKFLOW[transition].message
+            messages.success(request, f'The {record._meta.verbose_name} "{record}" {message}.')
+        return redirect(change_url(record))
 
     def save_model(self, request, obj, form, change):
         # The model's save() and its facts' apply the review rules; this only notes what to say.
@@ -270,32 +253,34 @@ class ReviewWorkflowAdmin:
 
     # --- changelist actions ------------------------------------------------------------
 
-    def _run_transition(self, request, queryset, transition, done_label):
+    def _run_transition(self, request, queryset, transition):
         done, refusals = 0, []
         for record in queryset:
             try:
-                review.TRANSITIONS[transition](record, request.user)
+                review.apply(record, transition.name, request.user)
             except review.ReviewRefused as refusal:
                 refusals.append(str(refusal))
             else:
                 done += 1
         if done:
             noun = self.model._meta.verbose_name if done == 1 else self.model._meta.verbose_name_plural
-            messages.success(request, f"{done} {noun} {done_label}.")
+            messages.success(request, f"{done} {noun} {transition.done}.")
         for refusal in refusals:
             messages.error(request, refusal)
 
-    @admin.action(description="Send the selected records for review", permissions=["send_for_review"])
-    def send_for_review_action(self, request, queryset):
-        self._run_transition(request, queryset, "send_for_review", "sent for review")
 
-    @admin.action(description="Verify the selected records", permissions=["review"])
-    def verify_action(self, request, queryset):
-        self._run_transition(request, queryset, "verify", "verified")
+def _transition_action(transition):
+    """The changelist action of one transition: ``verify_action`` runs ``verify`` on the selection."""
 
-    @admin.action(description="Dispute the selected records", permissions=["review"])
-    def dispute_action(self, request, queryset):
-        self._run_transition(request, queryset, "dispute", "disputed")
+    def action(model_admin, request, queryset):
+        model_admin._run_transition(request, queryset, transition)
+
+    action.__name__ = f"{transition.name}_action"
+    return admin.action(description=transition.action_label)(action)
+
+
+for _transition in review.WORKFLOW.values():
+    setattr(ReviewWorkflowAdmin, f"{_transition.name}_action", _transition_action(_transition))
 
 
 class FactAdmin:

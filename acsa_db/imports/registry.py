@@ -30,13 +30,6 @@ def resource_for(name):
     raise LookupError(f"no table or sheet called {name!r}; choose one of: {', '.join(resource_names())}")
 
 
-def resource_for_model(model):
-    for resource in TABLE_RESOURCES:
-        if resource._meta.model is model:
-            return resource
-    raise LookupError(f"no resource for {model.__name__}")
-
-
 def resource_for_file(path):
     """The resource a file's name points to: exercise.csv, agreement_party.xlsx, agreement_sheet.csv."""
     stem = str(path).replace("\\", "/").rsplit("/", 1)[-1].split(".", 1)[0]

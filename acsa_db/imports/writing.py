@@ -172,11 +172,11 @@ class Writer:
             self.version_moved.setdefault(model, set()).update(ids)
 
     def _review_changed_records(self):
-        # As acsa_db.review.fact_changed does for one record: a verified or disputed
+        # As review_guard.fact_changed does for one record: a verified or disputed
         # record goes back to needs review, any other gets a new version so that a
         # page opened before the import cannot overwrite it. In bulk, as there may be
         # thousands.
-        from ..review import REVIEWED, fact_changed
+        from ..models.review_guard import REVIEWED, fact_changed
 
         for model, ids in self.changed_records.items():
             ids = sorted(ids)

@@ -104,10 +104,10 @@ class CuratedRecord(VersionedRecord):
         abstract = True
 
     def save(self, *args, **kwargs):
-        # The review rules (acsa_db.review.record_saving) apply to every save, not only the
+        # The review rules (review_guard.record_saving) apply to every save, not only the
         # admin's: review fields are the workflow's, and a changed fact of a reviewed record
-        # sends it back to needs review.
-        from ..review import record_saving
+        # sends it back to needs review. Imported here: review_guard imports the models.
+        from .review_guard import record_saving
 
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with transaction.atomic(using=using):
@@ -132,32 +132,28 @@ class CuratedRecord(VersionedRecord):
             violation_error_message="A verified or disputed record needs reviewed_at: when it was reviewed.",
         )
 
-    @property
-    def is_verified(self):
-        return self.review_status == ReviewStatus.VERIFIED
-
 
 class RecordFact(models.Model):
     """A fact of an agreement or exercise: an event, a party, a participant, a citation.
 
     Writing one changes its record: every ``save()`` and ``delete()`` runs
-    inside ``acsa_db.review.fact_write``, which sends a verified or disputed
+    inside ``review_guard.fact_write``, which sends a verified or disputed
     record back to needs review and moves its version, whoever writes.
     ``QuerySet.update()``, ``QuerySet.delete()`` and ``bulk_create`` do not
-    call these methods (imports call ``acsa_db.review.fact_changed`` themselves).
+    call these methods (imports call ``review_guard.fact_changed`` themselves).
     """
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
-        from ..review import fact_write
+        from .review_guard import fact_write
 
         with fact_write(self):
             super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        from ..review import fact_write
+        from .review_guard import fact_write
 
         with fact_write(self, deleting=True):
             return super().delete(*args, **kwargs)
