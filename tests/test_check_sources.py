@@ -146,3 +146,19 @@ def test_adding_a_source_with_a_known_url_warns(client, source, curator):
     shown = [str(m) for m in response.context["messages"]]
     assert any("once normalised, the URL of the existing source" in m and source.title in m for m in shown)
     assert Source.objects.filter(slug="same-release").exists()  # a warning, not a refusal
+
+
+def test_a_url_with_a_port_out_of_range_is_no_server_error(client, source, curator):
+    """Django's URL validator takes any five-digit port; the same-URL warning raised on ":99999" (a 500)."""
+    client.force_login(curator)
+    data = {
+        "title": "Odd port",
+        "slug": "odd-port",
+        "kind": "news",
+        "language": "en",
+        "url": "https://example.org:99999/release",
+    }
+    response = client.post(reverse("admin:acsa_db_source_add"), data)
+    assert response.status_code == 302
+    assert Source.objects.get(slug="odd-port").url == "https://example.org:99999/release"
+    assert normalise_url("https://example.org:99999/release") == "example.org:99999/release"
