@@ -21,11 +21,36 @@ TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
 USER_AGENT = "ACSA-DB-link-check/1 (checks that cited sources are still online)"
 
 
+def _split(url):
+    """``urlsplit``, or ``None`` for text it refuses (an unclosed IPv6 bracket)."""
+    try:
+        return urlsplit(url.strip())
+    except ValueError:
+        return None
+
+
+def _host(parts):
+    """The host without "www.", lower case; an IPv6 address keeps its brackets (its colons are not a port)."""
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    return f"[{host}]" if ":" in host else host
+
+
+def _port(parts):
+    """The port as a number, or as written when it is none (out of range, not digits)."""
+    try:
+        return parts.port
+    except ValueError:
+        # Django's URLValidator takes any five digits: ":99999" reaches here and must not raise.
+        return parts.netloc.rpartition("]")[2].rpartition("@")[2].rpartition(":")[2]
+
+
 def normalise_url(url):
     """The form of ``url`` that two addresses of the same document share."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    port = parts.port
+    parts = _split(url)
+    if parts is None:
+        return url.strip()
+    host = _host(parts)
+    port = _port(parts)
     if port and not (parts.scheme in ("http", "https") and port in (80, 443)):
         host = f"{host}:{port}"
     path = parts.path.rstrip("/")
@@ -44,7 +69,8 @@ def sources_with_same_url(source):
     if not source.url:
         return []
     wanted = normalise_url(source.url)
-    host = (urlsplit(source.url).hostname or "").lower().removeprefix("www.")
+    parts = _split(source.url)
+    host = _host(parts).strip("[]") if parts else source.url.strip()
     candidates = Source.objects.exclude(pk=source.pk).filter(url__icontains=host).order_by("pk")
     return [other for other in candidates if normalise_url(other.url) == wanted]
 

@@ -28,6 +28,15 @@ def upload(client, content, name="exercises.csv", format=CSV, resource=TABLE):
     )
 
 
+def shows_confirm_form(response):
+    """Whether the page offers "Confirm import": the form in the context and posting to process_import."""
+    action = f'action="{reverse("admin:acsa_db_exercise_process_import")}"'
+    in_context = response.context.get("confirm_form") is not None
+    in_page = action in response.content.decode() and 'name="confirm"' in response.content.decode()
+    assert in_context == in_page, "the context and the page disagree about the confirm form"
+    return in_page
+
+
 def test_preview_lists_every_bad_row_and_writes_nothing(curator_client):
     content = (
         b"slug,name,start_date,end_date,host\n"
@@ -42,7 +51,7 @@ def test_preview_lists_every_bad_row_and_writes_nothing(curator_client):
     page = response.content.decode()
     assert "File refused: nothing was written" in page
     assert "unknown country &quot;XYZ&quot;" in page
-    assert "confirm" not in response.context or response.context.get("confirm_form") is None
+    assert not shows_confirm_form(response)
     assert not Exercise.objects.exists()
 
 
@@ -53,6 +62,7 @@ def test_preview_then_confirm_imports_with_the_curator_in_history(curator_client
     assert response.context["report"].created == 1
     assert "Preview (dry run: nothing has been written yet)" in response.content.decode()
     assert not Exercise.objects.exists()  # the preview wrote nothing
+    assert shows_confirm_form(response)
 
     confirm = response.context["confirm_form"].initial
     response = curator_client.post(reverse("admin:acsa_db_exercise_process_import"), confirm)
