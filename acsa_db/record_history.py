@@ -65,6 +65,7 @@ class Entry:
 
     when: object  # an aware datetime
     who: str  # "" when no user is known (scripts, imports, the seeded data set)
+    user_id: object  # None then
     fact: str
     kind: str  # ADDED, CHANGED or REMOVED
     changes: list
@@ -126,9 +127,11 @@ def _history_querysets(record):
 def _shown_fields(model):
     """The model's fields a history entry compares, each date paired with its precision column."""
     names = {f.name for f in model._meta.concrete_fields}
+    history_model = getattr(model, model._meta.simple_history_manager_attribute).model
+    kept = {f.attname for f in history_model._meta.concrete_fields}  # without excluded_fields
     shown = []
     for model_field in model._meta.concrete_fields:
-        if model_field.name in NOT_SHOWN or model_field.primary_key:
+        if model_field.name in NOT_SHOWN or model_field.primary_key or model_field.attname not in kept:
             continue
         if model_field.name.endswith("_precision") and model_field.name.removesuffix("_precision") in names:
             continue  # shown with its date: "2024-07" is one value, not a date and a precision
@@ -342,6 +345,7 @@ def record_changes(record):
                     Entry(
                         when=row.history_date,
                         who=row.history_user.get_username() if row.history_user_id else "",
+                        user_id=row.history_user_id,
                         fact=reader.fact_name(model, row),
                         kind=kind,
                         changes=changes,

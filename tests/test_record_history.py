@@ -67,8 +67,16 @@ def test_review_fields_read_as_labels_and_empty_values_as_empty(cited_agreement,
     assert labels["Review status"] == Change("Review status", "needs review", "verified")
     assert labels["Reviewed by"] == Change("Reviewed by", "", "reviewer")
     assert labels["Reviewed at"].old == "" and len(labels["Reviewed at"].new) == len("2026-01-01 12:00")
-    text = repr(record_changes(cited_agreement))
-    assert "None" not in text.replace("NoneType", "") and "pk=" not in text and "needs_review" not in text
+    shown = [
+        text
+        for entry in record_changes(cited_agreement)
+        for text in (
+            entry.who,
+            entry.fact,
+            *(value for change in entry.changes for value in (change.old, change.new)),
+        )
+    ]
+    assert not [text for text in shown if text in ("None", "needs_review") or "pk=" in text]
 
 
 def test_a_save_that_changed_nothing_is_no_entry(agreement):
@@ -189,3 +197,30 @@ def test_an_edit_of_the_copy_the_workflow_returned_is_not_a_second_verification(
     latest = cited_agreement.history.latest()
     assert (latest.history_change_reason, latest.history_user) == (review.BACK_TO_REVIEW, curator)
     assert review.last_verified_at(record) < latest.history_date
+
+
+def review_page(client, record, user):
+    client.force_login(user)
+    url = reverse(f"admin:acsa_db_{record._meta.model_name}_change", args=[record.pk])
+    return html.unescape(client.get(url).content.decode())
+
+
+def test_the_review_page_shows_only_the_facts_changed_since_verification(
+    client, cited_agreement, curator, reviewer, make_user
+):
+    record = verified(cited_agreement, curator, reviewer)
+    assert "Changes since the last verification" not in review_page(client, record, reviewer)  # verified
+    with changes_by(curator):
+        event = record.events.get()
+        event.place = "Osaka"
+        event.save()
+    page = review_page(client, record, make_user("second", "reviewer"))
+    section = page[page.index('id="changes-since-verification"') :]
+    section = section[: section.index("</fieldset>")]
+    assert "Event: signature, 2024-01-29" in section and "Tokyo" in section and "Osaka" in section
+    assert "Party:" not in section and "Citation:" not in section and "Review status" not in section
+
+
+def test_a_record_never_verified_says_so(client, cited_agreement, curator, reviewer):
+    review.send_for_review(cited_agreement, curator)
+    assert "never been verified: check every fact" in review_page(client, cited_agreement, reviewer)
