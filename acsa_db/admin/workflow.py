@@ -29,7 +29,6 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from simple_history.admin import SimpleHistoryAdmin
 
 from .. import review
 from ..coverage import describe_fact, uncited_facts
@@ -37,6 +36,7 @@ from ..models import EditConflict, ReviewStatus
 from .conflicts import conflict_message
 from .display import change_url
 from .forms import ChangelistVersionedForm
+from .history import RecordHistoryAdmin
 
 REVIEW_FIELDS = review.REVIEW_FIELDS
 
@@ -66,7 +66,7 @@ def say_if_sent_back(request, statuses_before):
             )
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(RecordHistoryAdmin):
     """The history page lists every saved version with who, when and what changed.
 
     Reverting (saving an old version again) needs the permission to change

@@ -52,6 +52,11 @@ def save_transition(record, user, reason, expected_version=None):
         record.save()
     finally:
         del record._review_transition
+        # The reason and user name this save's history row only: a later save of the same
+        # copy is an edit, not a second verification by the reviewer.
+        record.__dict__.pop("_change_reason", None)
+        if user is not None:
+            record.__dict__.pop("_history_user", None)
 
 
 def record_saving(record, update_fields=None):

@@ -1,0 +1,24 @@
+"""``{% changes_since_verification record as changes %}``: what a reviewer checks on the record's page.
+
+A tag rather than a context variable of the review admin, so that the
+section is the template's alone (admin/acsa_db/changes_since_verification.html).
+"""
+
+from django import template
+
+from ..models import ReviewStatus
+from ..record_history import changes_since_verification as changes_of
+
+register = template.Library()
+
+# A record waiting for a reviewer's decision: the section says what to check.
+SHOWN_FOR = (ReviewStatus.NEEDS_REVIEW, ReviewStatus.DISPUTED)
+
+
+@register.simple_tag
+def changes_since_verification(record):
+    """``{"verified_at": ..., "facts": [FactChanges]}``, or None when the record waits for no review."""
+    if record is None or record.pk is None or record.review_status not in SHOWN_FOR:
+        return None
+    verified_at, facts = changes_of(record)
+    return {"verified_at": verified_at, "facts": facts}
