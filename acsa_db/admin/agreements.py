@@ -12,6 +12,7 @@ from ..models import Agreement, AgreementEvent, AgreementParty, AgreementType, C
 from ..search import admin_search_results
 from .autocomplete import KnownObjectsInlineMixin
 from .citations import AgreementCitationInline, AgreementEventCitationInline, AgreementPartyCitationInline
+from .cite import CiteFactsAdmin
 from .display import admin_link, citation_list, partial_date
 from .filters import (
     ContradictingCitationsFilter,
@@ -91,7 +92,12 @@ class AgreementEventInline(admin.TabularInline):
 
 @admin.register(Agreement)
 class AgreementAdmin(
-    LargeTableAdmin, ImportExportAdminMixin, ReviewWorkflowAdmin, ConcurrentEditAdmin, HistoryAdmin
+    LargeTableAdmin,
+    ImportExportAdminMixin,
+    CiteFactsAdmin,
+    ReviewWorkflowAdmin,
+    ConcurrentEditAdmin,
+    HistoryAdmin,
 ):
     resource_classes = [AgreementResource, AgreementSheetResource]
     form = AgreementForm

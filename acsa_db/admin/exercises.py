@@ -7,6 +7,7 @@ from ..models import Citation, Domain, Exercise, ExerciseParticipant
 from ..search import admin_search_results
 from .autocomplete import KnownObjectsInlineMixin
 from .citations import ExerciseCitationInline, ExerciseParticipantCitationInline
+from .cite import CiteFactsAdmin
 from .display import admin_link, citation_list, partial_date
 from .filters import (
     ContradictingCitationsFilter,
@@ -50,7 +51,12 @@ class ExerciseParticipantInline(KnownObjectsInlineMixin, admin.TabularInline):
 
 @admin.register(Exercise)
 class ExerciseAdmin(
-    LargeTableAdmin, ImportExportAdminMixin, ReviewWorkflowAdmin, ConcurrentEditAdmin, HistoryAdmin
+    LargeTableAdmin,
+    ImportExportAdminMixin,
+    CiteFactsAdmin,
+    ReviewWorkflowAdmin,
+    ConcurrentEditAdmin,
+    HistoryAdmin,
 ):
     resource_classes = [ExerciseResource, ExerciseSheetResource]
     form = ExerciseForm
