@@ -23,6 +23,7 @@ from .filters import (
 from .forms import AgreementEventForm, AgreementForm
 from .import_export import ImportExportAdminMixin
 from .paginators import LargeTableAdmin
+from .return_to import ReturnToRecordAdmin
 from .workflow import ConcurrentEditAdmin, FactAdmin, HistoryAdmin, ReviewWorkflowAdmin
 
 CITATIONS_WITH_SOURCES = Prefetch("citations", queryset=Citation.objects.select_related("source"))
@@ -171,7 +172,9 @@ class AgreementAdmin(
 
 
 @admin.register(AgreementParty)
-class AgreementPartyAdmin(LargeTableAdmin, ImportExportAdminMixin, FactAdmin, HistoryAdmin):
+class AgreementPartyAdmin(
+    LargeTableAdmin, ImportExportAdminMixin, ReturnToRecordAdmin, FactAdmin, HistoryAdmin
+):
     resource_classes = [AgreementPartyResource]
     list_display = ("__str__", "agreement_link", "country", "organization", "role")
     list_filter = ("role", "agreement__type")
@@ -192,7 +195,9 @@ class AgreementPartyAdmin(LargeTableAdmin, ImportExportAdminMixin, FactAdmin, Hi
 
 
 @admin.register(AgreementEvent)
-class AgreementEventAdmin(LargeTableAdmin, ImportExportAdminMixin, FactAdmin, HistoryAdmin):
+class AgreementEventAdmin(
+    LargeTableAdmin, ImportExportAdminMixin, ReturnToRecordAdmin, FactAdmin, HistoryAdmin
+):
     resource_classes = [AgreementEventResource]
     form = AgreementEventForm
     list_display = ("__str__", "agreement_link", "kind", "when", "place")

@@ -18,6 +18,7 @@ from .filters import (
 from .forms import ExerciseForm
 from .import_export import ImportExportAdminMixin
 from .paginators import LargeTableAdmin
+from .return_to import ReturnToRecordAdmin
 from .workflow import ConcurrentEditAdmin, FactAdmin, HistoryAdmin, ReviewWorkflowAdmin
 
 
@@ -122,7 +123,9 @@ class ExerciseAdmin(
 
 
 @admin.register(ExerciseParticipant)
-class ExerciseParticipantAdmin(LargeTableAdmin, ImportExportAdminMixin, FactAdmin, HistoryAdmin):
+class ExerciseParticipantAdmin(
+    LargeTableAdmin, ImportExportAdminMixin, ReturnToRecordAdmin, FactAdmin, HistoryAdmin
+):
     resource_classes = [ExerciseParticipantResource]
     list_display = ("__str__", "exercise_link", "country", "organization", "role")
     list_filter = ("role",)
