@@ -56,6 +56,7 @@ PAGES = {
     "coverage": "view",
     "review": "post only",  # review buttons: tested in test_review.py
     "download": "view",  # a release's zip
+    "cite": "cite",  # a source cited for many facts of a record: "add" on citations
 }
 
 
@@ -90,7 +91,7 @@ def model_urls(model, obj):
         kind = pattern.name[len(prefix) :]
         assert kind in PAGES, f"{pattern.name}: an admin URL the permission matrix does not know"
         name = f"admin:{pattern.name}"
-        if kind in ("change", "delete", "history", "download"):
+        if kind in ("change", "delete", "history", "download", "cite"):
             url = reverse(name, args=[obj.pk])
         elif kind == "simple_history":
             url = reverse(name, args=[obj.pk, obj.history.earliest().history_id])
@@ -110,6 +111,8 @@ def expected_status(role, model, kind):
     may = rights(role, model._meta.model_name)
     needed = PAGES[kind]
     allowed = {"add", "change"} <= may if needed == "import" else needed in may
+    if needed == "cite":
+        allowed = "add" in rights(role, "citation")
     return 200 if allowed else 403
 
 

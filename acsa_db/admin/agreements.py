@@ -12,6 +12,7 @@ from ..models import Agreement, AgreementEvent, AgreementParty, AgreementType, C
 from ..search import admin_search_results
 from .autocomplete import KnownObjectsInlineMixin
 from .citations import AgreementCitationInline, AgreementEventCitationInline, AgreementPartyCitationInline
+from .cite import CiteFactsAdmin
 from .display import admin_link, citation_list, partial_date
 from .filters import (
     ContradictingCitationsFilter,
@@ -22,6 +23,7 @@ from .filters import (
 from .forms import AgreementEventForm, AgreementForm
 from .import_export import ImportExportAdminMixin
 from .paginators import LargeTableAdmin
+from .return_to import ReturnToRecordAdmin
 from .workflow import ConcurrentEditAdmin, FactAdmin, HistoryAdmin, ReviewWorkflowAdmin
 
 CITATIONS_WITH_SOURCES = Prefetch("citations", queryset=Citation.objects.select_related("source"))
@@ -91,7 +93,12 @@ class AgreementEventInline(admin.TabularInline):
 
 @admin.register(Agreement)
 class AgreementAdmin(
-    LargeTableAdmin, ImportExportAdminMixin, ReviewWorkflowAdmin, ConcurrentEditAdmin, HistoryAdmin
+    LargeTableAdmin,
+    ImportExportAdminMixin,
+    CiteFactsAdmin,
+    ReviewWorkflowAdmin,
+    ConcurrentEditAdmin,
+    HistoryAdmin,
 ):
     resource_classes = [AgreementResource, AgreementSheetResource]
     form = AgreementForm
@@ -164,7 +171,9 @@ class AgreementAdmin(
 
 
 @admin.register(AgreementParty)
-class AgreementPartyAdmin(LargeTableAdmin, ImportExportAdminMixin, FactAdmin, HistoryAdmin):
+class AgreementPartyAdmin(
+    LargeTableAdmin, ImportExportAdminMixin, ReturnToRecordAdmin, FactAdmin, HistoryAdmin
+):
     resource_classes = [AgreementPartyResource]
     list_display = ("__str__", "agreement_link", "country", "organization", "role")
     list_filter = ("role", "agreement__type")
@@ -185,7 +194,9 @@ class AgreementPartyAdmin(LargeTableAdmin, ImportExportAdminMixin, FactAdmin, Hi
 
 
 @admin.register(AgreementEvent)
-class AgreementEventAdmin(LargeTableAdmin, ImportExportAdminMixin, FactAdmin, HistoryAdmin):
+class AgreementEventAdmin(
+    LargeTableAdmin, ImportExportAdminMixin, ReturnToRecordAdmin, FactAdmin, HistoryAdmin
+):
     resource_classes = [AgreementEventResource]
     form = AgreementEventForm
     list_display = ("__str__", "agreement_link", "kind", "when", "place")

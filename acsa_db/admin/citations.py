@@ -14,6 +14,7 @@ from .display import admin_link
 from .filters import CitationTargetFilter, DistinctValuesFilter
 from .import_export import ImportExportAdminMixin
 from .paginators import LargeTableAdmin
+from .return_to import ReturnToRecordAdmin
 from .workflow import FactAdmin, HistoryAdmin
 
 CITATION_FIELDS = ("source", "claim", "stance", "locator", "quote", "note")
@@ -61,7 +62,7 @@ class ExerciseParticipantCitationInline(CitationInline):
 
 
 @admin.register(Citation)
-class CitationAdmin(LargeTableAdmin, ImportExportAdminMixin, FactAdmin, HistoryAdmin):
+class CitationAdmin(LargeTableAdmin, ImportExportAdminMixin, ReturnToRecordAdmin, FactAdmin, HistoryAdmin):
     resource_classes = [CitationResource]
     list_display = ("id", "source_link", "stance", "claim", "target_kind", "target_link")
     list_filter = (

@@ -7,6 +7,7 @@ from ..models import Citation, Domain, Exercise, ExerciseParticipant
 from ..search import admin_search_results
 from .autocomplete import KnownObjectsInlineMixin
 from .citations import ExerciseCitationInline, ExerciseParticipantCitationInline
+from .cite import CiteFactsAdmin
 from .display import admin_link, citation_list, partial_date
 from .filters import (
     ContradictingCitationsFilter,
@@ -17,6 +18,7 @@ from .filters import (
 from .forms import ExerciseForm
 from .import_export import ImportExportAdminMixin
 from .paginators import LargeTableAdmin
+from .return_to import ReturnToRecordAdmin
 from .workflow import ConcurrentEditAdmin, FactAdmin, HistoryAdmin, ReviewWorkflowAdmin
 
 
@@ -50,7 +52,12 @@ class ExerciseParticipantInline(KnownObjectsInlineMixin, admin.TabularInline):
 
 @admin.register(Exercise)
 class ExerciseAdmin(
-    LargeTableAdmin, ImportExportAdminMixin, ReviewWorkflowAdmin, ConcurrentEditAdmin, HistoryAdmin
+    LargeTableAdmin,
+    ImportExportAdminMixin,
+    CiteFactsAdmin,
+    ReviewWorkflowAdmin,
+    ConcurrentEditAdmin,
+    HistoryAdmin,
 ):
     resource_classes = [ExerciseResource, ExerciseSheetResource]
     form = ExerciseForm
@@ -116,7 +123,9 @@ class ExerciseAdmin(
 
 
 @admin.register(ExerciseParticipant)
-class ExerciseParticipantAdmin(LargeTableAdmin, ImportExportAdminMixin, FactAdmin, HistoryAdmin):
+class ExerciseParticipantAdmin(
+    LargeTableAdmin, ImportExportAdminMixin, ReturnToRecordAdmin, FactAdmin, HistoryAdmin
+):
     resource_classes = [ExerciseParticipantResource]
     list_display = ("__str__", "exercise_link", "country", "organization", "role")
     list_filter = ("role",)
