@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Upper
 from django.test.utils import CaptureQueriesContext
 
+from acsa_db.admin import paginators
 from acsa_db.admin.paginators import EstimatedCountPaginator, planner_estimate
 from acsa_db.models import (
     Source,
@@ -57,8 +58,46 @@ def test_sqlite_counts_exactly_above_the_limit(sources, small_limit):
     assert not paginator.count_is_estimate
 
 
+@pytest.fixture
+def counting_runs_out_of_time(monkeypatch):
+    """As on a table too large to count within the paginator's statement timeout."""
+    monkeypatch.setattr(paginators, "count_within", lambda queryset, timeout_ms: None)
+
+
 @on_postgresql
-def test_postgresql_estimates_above_the_limit(sources, small_limit):
+def test_postgresql_counts_a_longer_list_exactly_when_it_can(sources, small_limit):
+    # Never analysed: the planner's estimate would be a guess; the count is exact.
+    paginator = EstimatedCountPaginator(Source.objects.filter(language="en").order_by("slug"), 10)
+    assert paginator.count == 22
+    assert not paginator.count_is_estimate
+
+
+@on_postgresql
+def test_a_count_that_runs_out_of_time_falls_back_to_the_estimate(sources, small_limit, monkeypatch):
+    analyze("source")
+    monkeypatch.setattr(EstimatedCountPaginator, "count_timeout_ms", 1)
+    # Each row takes 10 ms to test: 30 rows cannot be counted in 1 ms.
+    slow = Source.objects.extra(where=["pg_sleep(0.01) IS NOT NULL"]).order_by("slug")
+    paginator = EstimatedCountPaginator(slow, 10)
+    assert paginator.count >= 6
+    assert paginator.count_is_estimate
+    # The cancelled count left the transaction usable and the timeout unset.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"
+    assert Source.objects.count() == 30
+
+
+@on_postgresql
+def test_the_timeout_does_not_outlast_a_successful_count(sources):
+    assert paginators.count_within(Source.objects.all(), 150) == 30
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"
+
+
+@on_postgresql
+def test_postgresql_estimates_when_counting_runs_out_of_time(sources, small_limit, counting_runs_out_of_time):
     analyze("source")
     paginator = EstimatedCountPaginator(Source.objects.order_by("slug"), 10)
     # Freshly analysed, the planner knows the table's size exactly.
@@ -68,7 +107,7 @@ def test_postgresql_estimates_above_the_limit(sources, small_limit):
 
 
 @on_postgresql
-def test_the_estimate_is_never_below_the_rows_known_to_exist(sources, small_limit):
+def test_the_estimate_is_never_below_the_rows_known_to_exist(sources, small_limit, counting_runs_out_of_time):
     # Never analysed and then emptied and refilled: whatever the planner guesses, the
     # paginator has seen at least exact_limit + 1 rows.
     paginator = EstimatedCountPaginator(Source.objects.filter(language="en"), 10)
@@ -87,7 +126,7 @@ def test_planner_estimate_reads_the_plan_not_the_rows(sources):
 
 
 @on_postgresql
-def test_counting_never_scans_the_whole_result(sources, small_limit):
+def test_an_estimated_count_never_scans_the_whole_result(sources, small_limit, counting_runs_out_of_time):
     with CaptureQueriesContext(connection) as queries:
         assert EstimatedCountPaginator(Source.objects.all(), 10).count >= 6
     read = [q["sql"] for q in queries if not q["sql"].startswith("EXPLAIN")]
@@ -96,7 +135,7 @@ def test_counting_never_scans_the_whole_result(sources, small_limit):
 
 
 @on_postgresql
-def test_the_count_and_the_first_pages_share_one_query(sources, small_limit):
+def test_the_count_and_the_first_pages_share_one_query(sources, small_limit, counting_runs_out_of_time):
     listed = Source.objects.filter(language="en").order_by("slug")
     paginator = EstimatedCountPaginator(listed, 2)
     with CaptureQueriesContext(connection) as queries:

@@ -1,14 +1,17 @@
-"""Changelist counts that stay cheap on large tables: exact when small, PostgreSQL's estimate when large.
+"""Changelist counts that stay cheap on large tables: exact when they are cheap, PostgreSQL's estimate when not.
 
 Django's changelist counts every matching row (``SELECT COUNT(*)``) to number
 its pages, and counts the whole table a second time for "N results (M
 total)". On a table of a million citations each count reads the whole table
 or index, so a page that shows 100 rows takes time in proportion to the
-table. ``EstimatedCountPaginator`` reads the ids of at most ``exact_limit +
-1`` rows instead, in the list's order (they are the first pages' ids as
-well); when there are more, it takes PostgreSQL's planner estimate for the
-query (``EXPLAIN``), which costs the same whatever the size, and the page says
-"about". On SQLite (small, local databases) the count stays exact.
+table. ``EstimatedCountPaginator`` counts the list exactly under a short
+statement timeout (``count_timeout_ms``): a list of a few hundred or thousand
+rows gets its exact count in a few milliseconds. Only when that count runs
+out of time does the paginator take PostgreSQL's planner estimate for the
+query (``EXPLAIN``), which costs the same whatever the size, and the page
+says "about". The first pages' rows are found by reading the ids of at most
+``exact_limit + 1`` rows, in the list's order. On SQLite (small, local
+databases) the count is Django's.
 
 The estimate comes from the table statistics that ANALYZE (or autovacuum)
 keeps: close for a whole table, rougher for a filtered list. It is never
@@ -22,7 +25,7 @@ import json
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import connections
+from django.db import OperationalError, connections, transaction
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
@@ -41,12 +44,44 @@ def planner_estimate(queryset):
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-class EstimatedCountPaginator(Paginator):
-    """A paginator whose count is exact up to ``exact_limit`` rows and estimated above, on PostgreSQL."""
+# PostgreSQL's SQLSTATE for a statement cancelled by statement_timeout (query_canceled).
+QUERY_CANCELED = "57014"
 
-    # Up to the admin's "Show all" limit (list_max_show_all) the count is exact, and costs
-    # reading at most this many rows; above it, the estimate serves.
+
+def count_within(queryset, timeout_ms):
+    """``queryset``'s exact row count, or None when PostgreSQL cannot count it within ``timeout_ms``.
+
+    The count runs in a savepoint with ``SET LOCAL statement_timeout``; the
+    savepoint is always rolled back (the count wrote nothing), which also
+    undoes the timeout, so the rest of the request's transaction runs without it.
+    """
+    connection = connections[queryset.db]
+    try:
+        with transaction.atomic(using=queryset.db):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{int(timeout_ms)}ms"])
+            count = queryset.order_by().count()
+            transaction.set_rollback(True, using=queryset.db)
+    except OperationalError as error:
+        cause = error.__cause__
+        if (
+            getattr(cause, "pgcode", None) == QUERY_CANCELED
+            or getattr(cause, "sqlstate", None) == QUERY_CANCELED
+        ):
+            return None
+        raise
+    return count
+
+
+class EstimatedCountPaginator(Paginator):
+    """A paginator whose count is exact unless counting takes too long; then estimated, on PostgreSQL."""
+
+    # The ids of the first pages (up to the admin's "Show all" limit, list_max_show_all)
+    # are read in one query.
     exact_limit = 200
+    # Long enough to count a few hundred thousand index entries, short enough that a list
+    # too large to count in time still opens at once.
+    count_timeout_ms = 150
 
     count_is_estimate = False
 
@@ -54,9 +89,9 @@ class EstimatedCountPaginator(Paginator):
     def first_ids(self):
         """The ids of the list's first ``exact_limit + 1`` rows, in its order.
 
-        One query serves as the exact count of a short list and as the ids of
-        the first pages: the filters (a search, the agreements behind the
-        contradicting citations) are worked out once for both.
+        One query serves the first pages and the whole of a short list (a
+        single page, "Show all"): the filters (a search, the agreements behind
+        the contradicting citations) are worked out once for all of them.
         """
         return list(self.object_list.values_list("pk", flat=True)[: self.exact_limit + 1])
 
@@ -65,15 +100,16 @@ class EstimatedCountPaginator(Paginator):
         queryset = self.object_list
         if not isinstance(queryset, QuerySet) or connections[queryset.db].vendor != "postgresql":
             return super().count
-        known = len(self.first_ids)
-        # Both queries always run, so that a page costs the same number of queries at any
-        # size. Only the primary keys are estimated: the changelist's annotations (citation
-        # counts, dates) would otherwise be planned for every row.
-        estimate = planner_estimate(queryset.order_by().values("pk"))
-        if known <= self.exact_limit:
-            return known
+        # Counted even when the first ids would do, so that a page costs the same queries at
+        # any size. Only the primary keys are counted or estimated: the changelist's
+        # annotations (citation counts, dates) would otherwise be computed or planned for
+        # every row.
+        ids = queryset.order_by().values("pk")
+        exact = count_within(ids, self.count_timeout_ms)
+        if exact is not None:
+            return exact
         self.count_is_estimate = True
-        return max(estimate, known)
+        return max(planner_estimate(ids), len(self.first_ids))
 
     def ids(self, bottom, top):
         """The ids of rows ``bottom`` to ``top`` of the list, in its order."""
