@@ -1,0 +1,409 @@
+"""The data overview: three pictures of Japan's cooperation, drawn on the server.
+
+- ``timeline``: each of Japan's agreements by partner and type, from signature
+  through entry into force to its end (or the end of the coverage);
+- ``network``: Japan's partners (states and organizations such as NATO),
+  linked by agreement type and by joint exercises, for all years or one year;
+- ``exercises``: exercises per year with Japan, by partner.
+
+They read what researchers query: the agreements' dates from the view
+``agreement_status`` (its ``<date>_latest`` bounds give a partial date its
+period), the parties from ``agreement_party`` and ``exercise_participant``.
+An exercise counts once, as ``exercise_dyad`` counts it: a national deployment
+to an exercise (``exercise.part_of``) has no rows of its own.
+
+Charts are built with Altair and rendered by vl-convert (Vega-Lite to SVG or
+PNG without a browser and without the network), so that the admin page shows
+plain images and needs no script: the Content-Security-Policy stays strict.
+Rendered pictures are cached, keyed on a data version, so that an edit shows
+at the next request.
+"""
+
+import datetime
+import hashlib
+from collections import defaultdict
+from math import cos, pi, sin
+
+import altair as alt
+import vl_convert
+from django.core.cache import cache
+from django.db import connection
+
+JAPAN = "JPN"
+CHARTS = ("timeline", "network", "exercises")
+FORMATS = ("svg", "png")
+CACHE_SECONDS = 600
+# A readable timeline has at most this many bars; beyond it the latest signed are drawn, and
+# the title says how many were left out.
+TIMELINE_LIMIT = 400
+EXERCISE = "joint exercise"
+PHASE_SIGNED = "signed, not yet in force"
+PHASE_IN_FORCE = "in force"
+PHASE_DATE = "a date's period (day, month or year)"
+# Roles that make a state or organization part of an agreement (as agreement_dyad counts them).
+AGREEMENT_ROLES = ("party", "signatory")
+
+
+def _day(value):
+    """A date from the database: a date on PostgreSQL, ISO text on SQLite."""
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
+
+
+def _rows(sql, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def coverage_end():
+    """ "Today" as the views define it: the end of the coverage, else the calendar's today."""
+    [row] = _rows("SELECT MAX(last_covered_date) AS day FROM collection_coverage")
+    return _day(row["day"]) or datetime.date.today()
+
+
+def data_version():
+    """Changes whenever a record the pictures draw is added, changed or deleted.
+
+    Counts catch inserts and deletes made outside the admin; the latest history
+    date catches edits (simple-history records every save and delete).
+    """
+    tables = ("agreement", "agreement_event", "agreement_party", "exercise", "exercise_participant")
+    parts = [f"(SELECT COUNT(*) FROM {table})" for table in tables]
+    parts += [f"(SELECT MAX(history_date) FROM {table}_history)" for table in tables]
+    parts.append("(SELECT MAX(last_covered_date) FROM collection_coverage)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        row = cursor.fetchone()
+    return hashlib.sha256(repr(row).encode()).hexdigest()[:16]
+
+
+# --- Data -------------------------------------------------------------------------------------
+
+JAPANS_AGREEMENTS = f"""
+    SELECT jp.agreement_id FROM agreement_party jp
+    JOIN country jc ON jc.id = jp.country_id
+    WHERE jc.iso3 = '{JAPAN}' AND jp.role IN ('party', 'signatory')
+"""
+
+JAPANS_EXERCISES = f"""
+    SELECT jp.exercise_id FROM exercise_participant jp
+    JOIN country jc ON jc.id = jp.country_id
+    WHERE jc.iso3 = '{JAPAN}'
+"""
+
+
+def agreement_partners():
+    """Each of Japan's agreements once per partner, with its dates from agreement_status."""
+    return _rows(
+        f"""
+        SELECT s.agreement_id, s.agreement_slug, s.type_code, s.status,
+               s.signature_date, s.signature_date_precision, s.signature_date_latest,
+               s.entry_into_force_date, s.entry_into_force_date_precision, s.entry_into_force_date_latest,
+               s.end_date, s.end_date_precision, s.end_date_latest,
+               s.superseded_date, s.superseded_date_precision, s.superseded_date_latest,
+               COALESCE(c.name, o.acronym) AS partner, c.iso3 AS partner_iso3
+        FROM agreement_status s
+        JOIN agreement_party p ON p.agreement_id = s.agreement_id AND p.role IN ('party', 'signatory')
+        LEFT JOIN country c ON c.id = p.country_id
+        LEFT JOIN organization o ON o.id = p.organization_id
+        WHERE s.agreement_id IN ({JAPANS_AGREEMENTS})
+          AND (c.iso3 IS NULL OR c.iso3 <> '{JAPAN}')
+        ORDER BY partner, s.type_code, s.signature_date, s.agreement_id
+        """
+    )
+
+
+def _period(row, name):
+    """(first day, last day) of a dated step, or None: a partial date spans its month or year."""
+    start = _day(row[f"{name}_date"])
+    if start is None:
+        return None
+    return start, _day(row[f"{name}_date_latest"]) or start
+
+
+def timeline_rows(today=None):
+    """The timeline's marks: a bar per phase of each agreement and a box per dated step.
+
+    Each row is a dict: ``label`` ("partner · type"), ``kind`` (one of the
+    phases, or the date's period), ``step`` (signature, entry into force, end),
+    ``start`` and ``end`` (ISO dates; ``end`` is exclusive, the day after the
+    last), ``precision`` for a date's period.
+    """
+    today = today or coverage_end()
+    marks = []
+    for row in agreement_partners():
+        label = f"{row['partner']} · {row['type_code']}"
+        signed = _period(row, "signature")
+        in_force = _period(row, "entry_into_force")
+        ended = _period(row, "end") or _period(row, "superseded")
+        if signed is None and in_force is None:
+            continue  # under negotiation: nothing to draw on a time axis
+        finish = ended[0] if ended else today
+        if signed and (in_force is None or signed[0] < in_force[0]):
+            until = in_force[0] if in_force else finish
+            marks.append(_mark(row, label, PHASE_SIGNED, "", signed[0], until))
+        if in_force:
+            marks.append(_mark(row, label, PHASE_IN_FORCE, "", in_force[0], finish))
+        for step, period, name in (
+            ("signature", signed, "signature"),
+            ("entry into force", in_force, "entry_into_force"),
+            ("end", _period(row, "end"), "end"),
+        ):
+            if period:
+                mark = _mark(row, label, PHASE_DATE, step, period[0], period[1] + datetime.timedelta(days=1))
+                mark["precision"] = row[f"{name}_date_precision"]
+                marks.append(mark)
+    return marks
+
+
+def _mark(row, label, kind, step, start, end):
+    return {
+        "label": label,
+        "partner": row["partner"],
+        "type": row["type_code"],
+        "agreement": row["agreement_slug"],
+        "kind": kind,
+        "step": step,
+        "start": start.isoformat(),
+        "end": max(end, start).isoformat(),
+        "precision": "",
+    }
+
+
+def _agreement_active(row, year):
+    """Signed or in force during the year, and not ended before it began."""
+    begun = [d for d in (_day(row["signature_date"]), _day(row["entry_into_force_date"])) if d]
+    if not begun or min(begun).year > year:
+        return False
+    ended = _day(row["end_date"]) or _day(row["superseded_date"])
+    return ended is None or ended.year >= year
+
+
+def exercise_participants(year=None):
+    """(exercise id, start year, participant name, is Japan) of the exercises Japan took part in."""
+    params = []
+    where = ""
+    if year is not None:
+        where = "AND e.start_date >= %s AND e.start_date <= %s"
+        params = [datetime.date(year, 1, 1), datetime.date(year, 12, 31)]
+    rows = _rows(
+        f"""
+        SELECT e.id AS exercise_id, e.start_date, COALESCE(c.name, o.acronym) AS participant,
+               c.iso3 AS participant_iso3
+        FROM exercise e
+        JOIN exercise_participant p ON p.exercise_id = e.id
+        LEFT JOIN country c ON c.id = p.country_id
+        LEFT JOIN organization o ON o.id = p.organization_id
+        WHERE e.part_of_id IS NULL AND e.id IN ({JAPANS_EXERCISES}) {where}
+        ORDER BY e.id, participant
+        """,
+        params,
+    )
+    for row in rows:
+        row["start_date"] = _day(row["start_date"])
+    return rows
+
+
+def network_edges(year=None):
+    """{(node, node, link): number of agreements or exercises}; nodes are partner names.
+
+    Agreements link every two of their parties (Japan included) for their type;
+    exercises link every two of their participants. With a year, only the
+    agreements signed or in force in it and the exercises that began in it count.
+    """
+    members = defaultdict(set)  # (record, link) -> its parties
+    japan = _japan_name()
+    for row in agreement_partners():
+        if row["status"] == "negotiating" and year is None:
+            continue
+        if year is not None and not _agreement_active(row, year):
+            continue
+        key = (("agreement", row["agreement_id"]), row["type_code"])
+        members[key].update((japan, row["partner"]))
+    for row in exercise_participants(year):
+        members[(("exercise", row["exercise_id"]), EXERCISE)].add(row["participant"])
+    edges = defaultdict(int)
+    for (_record, link), parties in members.items():
+        ordered = sorted(parties)
+        for i, one in enumerate(ordered):
+            for two in ordered[i + 1 :]:
+                edges[(one, two, link)] += 1
+    return dict(edges)
+
+
+def _japan_name():
+    [row] = _rows(f"SELECT MIN(name) AS name FROM country WHERE iso3 = '{JAPAN}'") or [{"name": None}]
+    return row["name"] or "Japan"
+
+
+def exercise_counts():
+    """[{year, partner, exercises}]: Japan's exercises per start year and partner."""
+    counts = defaultdict(set)
+    for row in exercise_participants():
+        if row["participant_iso3"] == JAPAN or row["start_date"] is None:
+            continue
+        counts[(row["start_date"].year, row["participant"])].add(row["exercise_id"])
+    return [
+        {"year": year, "partner": partner, "exercises": len(ids)}
+        for (year, partner), ids in sorted(counts.items())
+    ]
+
+
+def years():
+    """The years the network can be filtered by: from Japan's first dated agreement or exercise to today."""
+    [row] = _rows(
+        f"""
+        SELECT
+            (SELECT MIN(s.signature_date) FROM agreement_status s
+             WHERE s.agreement_id IN ({JAPANS_AGREEMENTS})) AS first_signed,
+            (SELECT MIN(s.entry_into_force_date) FROM agreement_status s
+             WHERE s.agreement_id IN ({JAPANS_AGREEMENTS})) AS first_in_force,
+            (SELECT MIN(e.start_date) FROM exercise e
+             WHERE e.part_of_id IS NULL AND e.id IN ({JAPANS_EXERCISES})) AS first_exercise
+        """
+    )
+    known = [_day(value).year for value in row.values() if value is not None]
+    return list(range(min(known), coverage_end().year + 1)) if known else []
+
+
+# --- Charts -----------------------------------------------------------------------------------
+
+
+def _empty(title):
+    return (
+        alt.Chart(alt.Data(values=[{"text": "Nothing recorded yet"}]))
+        .mark_text(size=14)
+        .encode(text="text:N")
+        .properties(title=title, width=400, height=60)
+    )
+
+
+def timeline_chart():
+    marks = timeline_rows()
+    total = len({(m["agreement"], m["partner"]) for m in marks})
+    title = "Japan's agreements by partner and type: signature, entry into force, end"
+    if not marks:
+        return _empty(title)
+    if total > TIMELINE_LIMIT:
+        kept = sorted({(m["start"], m["agreement"], m["partner"]) for m in marks if m["kind"] != PHASE_DATE})
+        keep = {(a, p) for _s, a, p in kept[-TIMELINE_LIMIT:]}
+        marks = [m for m in marks if (m["agreement"], m["partner"]) in keep]
+        title += f" (the {TIMELINE_LIMIT} latest of {total})"
+    labels = sorted({m["label"] for m in marks})
+    base = alt.Chart(alt.Data(values=marks)).encode(
+        y=alt.Y("label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("start:T", title=None, axis=alt.Axis(format="%Y")),
+        x2="end:T",
+        color=alt.Color(
+            "kind:N",
+            title=None,
+            scale=alt.Scale(
+                domain=[PHASE_SIGNED, PHASE_IN_FORCE, PHASE_DATE], range=["#f2b54b", "#2f6f9f", "#222222"]
+            ),
+            legend=alt.Legend(orient="top"),
+        ),
+    )
+    phases = base.transform_filter(alt.datum.kind != PHASE_DATE).mark_bar(height=8)
+    dates = base.transform_filter(alt.datum.kind == PHASE_DATE).mark_bar(height=14, opacity=0.45)
+    return (phases + dates).properties(
+        title=title, width=900, height=alt.Step(16) if len(labels) < 200 else 3200
+    )
+
+
+def network_chart(year=None):
+    edges = network_edges(year)
+    title = "Japan's partners linked by agreements and joint exercises" + (f", {year}" if year else "")
+    if not edges:
+        return _empty(title)
+    japan = _japan_name()
+    others = sorted({n for one, two, _l in edges for n in (one, two)} - {japan})
+    position = {japan: (0.0, 0.0)}
+    for i, name in enumerate(others):
+        angle = 2 * pi * i / len(others) - pi / 2
+        position[name] = (cos(angle), sin(angle))
+    links = sorted({link for _o, _t, link in edges})
+    lines = []
+    for (one, two, link), count in sorted(edges.items()):
+        (x1, y1), (x2, y2) = position[one], position[two]
+        # Parallel links of one pair side by side: each link kind offset across the line.
+        length = max(((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5, 1e-9)
+        shift = (links.index(link) - (len(links) - 1) / 2) * 0.012
+        dx, dy = -(y2 - y1) / length * shift, (x2 - x1) / length * shift
+        lines.append(
+            {
+                "x": x1 + dx,
+                "y": y1 + dy,
+                "x2": x2 + dx,
+                "y2": y2 + dy,
+                "link": link,
+                "count": count,
+                "pair": f"{one} – {two}",
+            }
+        )
+    nodes = [{"name": name, "x": x, "y": y} for name, (x, y) in position.items()]
+    axis = alt.Axis(labels=False, ticks=False, domain=False, grid=False, title=None)
+    scale = alt.Scale(domain=[-1.3, 1.3])
+    edge_layer = (
+        alt.Chart(alt.Data(values=lines))
+        .mark_rule(opacity=0.8)
+        .encode(
+            x=alt.X("x:Q", axis=axis, scale=scale),
+            y=alt.Y("y:Q", axis=axis, scale=scale),
+            x2="x2:Q",
+            y2="y2:Q",
+            color=alt.Color("link:N", title="link", scale=alt.Scale(scheme="tableau10")),
+            strokeWidth=alt.StrokeWidth(
+                "count:Q", title="agreements or exercises", scale=alt.Scale(range=[1, 6])
+            ),
+        )
+    )
+    node_layer = alt.Chart(alt.Data(values=nodes)).encode(x="x:Q", y="y:Q")
+    points = node_layer.mark_circle(size=90, color="#333333", opacity=1)
+    names = node_layer.mark_text(dy=-11, fontSize=11).encode(text="name:N")
+    return (edge_layer + points + names).properties(title=title, width=760, height=760)
+
+
+def exercises_chart():
+    counts = exercise_counts()
+    title = "Exercises with Japan per year, by partner"
+    if not counts:
+        return _empty(title)
+    return (
+        alt.Chart(alt.Data(values=counts))
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", title=None),
+            y=alt.Y("sum(exercises):Q", title="exercises with the partner"),
+            color=alt.Color("partner:N", title="partner", scale=alt.Scale(scheme="tableau20")),
+        )
+        .properties(title=title, width=760, height=360)
+    )
+
+
+def chart(name, year=None):
+    if name == "timeline":
+        return timeline_chart()
+    if name == "network":
+        return network_chart(year)
+    if name == "exercises":
+        return exercises_chart()
+    raise KeyError(name)
+
+
+def render(name, fmt, year=None):
+    """The picture as bytes (SVG text encoded, or PNG), from the cache when the data is unchanged."""
+    if name not in CHARTS or fmt not in FORMATS:
+        raise KeyError(f"{name}.{fmt}")
+    key = f"acsa-overview:{name}:{fmt}:{year or ''}:{data_version()}"
+    picture = cache.get(key)
+    if picture is None:
+        spec = chart(name, year).configure_view(stroke=None).to_dict()
+        if fmt == "svg":
+            picture = vl_convert.vegalite_to_svg(spec).encode()
+        else:
+            picture = vl_convert.vegalite_to_png(spec, scale=2)
+        cache.set(key, picture, CACHE_SECONDS)
+    return picture
