@@ -232,7 +232,7 @@ def test_citing_a_verified_record_says_it_is_back_to_review(client, exercise, so
     assert response.status_code == 302
     exercise.refresh_from_db()
     assert exercise.review_status == ReviewStatus.NEEDS_REVIEW
-    assert any("back to needs review" in m for m in messages_of(response))
+    assert any("it needs review again" in m for m in messages_of(response))
 
 
 def test_the_page_of_a_missing_record_is_not_found(client, curator):
