@@ -5,17 +5,22 @@ a leading "www.", the host's case, a default port, a trailing slash, the
 fragment, tracking parameters (utm_*, fbclid, gclid) and the order of the
 query parameters.
 
+``duplicates_of_url`` finds the sources an address is likely to duplicate
+(the same normal form, or the same DOI), for the source form to warn before
+saving.
+
 ``check_url`` requests a URL with a bound on the whole request's time, not
 only on each socket operation, and returns the HTTP status or why there was
 none; it never raises for a bad link.
 """
 
 import http.client
+import re
 import threading
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
 USER_AGENT = "ACSA-DB-link-check/1 (checks that cited sources are still online)"
@@ -117,3 +122,40 @@ def check_url(url, timeout=10.0):
     if not outcome:
         return LinkCheck(None, f"timed out after {timeout:g} s")
     return outcome[0]
+
+
+# A DOI as it appears in an address (https://doi.org/10.1000/xyz, a publisher's /doi/10.1000/xyz):
+# "10.", a registrant code, "/", a suffix. DOIs are case-insensitive.
+DOI_PATTERN = re.compile(r"\b(10\.\d{4,9}/[^\s?#]+)")
+
+
+def doi_in_url(url):
+    """The DOI an address names, in lower case, or None."""
+    match = DOI_PATTERN.search(unquote(urlsplit(url.strip()).path))
+    return match.group(1).rstrip("/.").lower() if match else None
+
+
+def duplicates_of_url(url, exclude_pk=None):
+    """Sources other than ``exclude_pk`` that an address is likely to be the same document as.
+
+    Returns ``(source, reason)`` pairs: the same URL once normalised
+    (``normalise_url``), or the same DOI in another address (doi.org and the
+    publisher's page). A source with exactly this URL is not listed: the URL's
+    unique constraint refuses that one.
+    """
+    from .models import Source
+
+    if not url:
+        return []
+    found = {}
+    others = Source.objects.exclude(pk=exclude_pk).exclude(url=url).exclude(url__isnull=True)
+    probe = Source(pk=exclude_pk, url=url)
+    for other in sources_with_same_url(probe):
+        if other.url != url:
+            found.setdefault(other.pk, (other, "the same URL once normalised"))
+    doi = doi_in_url(url)
+    if doi:
+        for other in others.filter(url__icontains=doi).order_by("pk"):
+            if doi_in_url(other.url) == doi:
+                found.setdefault(other.pk, (other, f"the same DOI ({doi})"))
+    return list(found.values())

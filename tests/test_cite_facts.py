@@ -249,3 +249,16 @@ def test_an_exercise_without_start_date_is_cited_for_its_existence(source):
         slug="dated", name="Dated", start_date=datetime.date(2020, 1, 1), start_date_precision="year"
     )
     assert default_claim(dated) == "date"
+
+
+def test_the_page_costs_the_same_queries_for_2_or_12_participants(client, exercise, curator):
+    client.force_login(curator)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(cite_url(exercise)).status_code == 200
+    for i in range(10):
+        country = Country.objects.create(iso3=f"Y{i:02d}", name=f"Other country {i}", cow_code=950 + i)
+        ExerciseParticipant.objects.create(exercise=exercise, country=country)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(cite_url(exercise)).content.decode()
+    assert "participant Other country 9" in page
+    assert len(many) == len(few), [q["sql"] for q in many]

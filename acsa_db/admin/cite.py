@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from ..coverage import describe_fact, uncited_facts
 from ..curation import CitingRefused, cite_facts, default_claim, fact_key, facts_of
 from ..models import Citation, Source
+from .display import change_url
 from .workflow import _review_statuses, say_if_sent_back
 
 
@@ -141,7 +142,7 @@ class CiteFactsAdmin:
                 )
                 say_if_sent_back(request, before)
                 opts = self.model._meta
-                return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk]))
+                return redirect(change_url(record))
         opts = self.model._meta
         uncited = {(type(fact), fact.pk) for fact in uncited_facts(record)}
         context = {
@@ -155,7 +156,7 @@ class CiteFactsAdmin:
                 (fact, tick, claim, (type(fact), fact.pk) in uncited) for fact, tick, claim in form.rows()
             ],
             "media": self.media + form.media,
-            "record_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk]),
+            "record_url": change_url(record),
         }
         return TemplateResponse(request, "admin/acsa_db/cite_facts.html", context)
 

@@ -9,6 +9,7 @@ from .autocomplete import KnownObjectsInlineMixin
 from .citations import ExerciseCitationInline, ExerciseParticipantCitationInline
 from .cite import CiteFactsAdmin
 from .display import admin_link, citation_list, partial_date
+from .exercise_host import HostParticipantAdmin
 from .filters import (
     ContradictingCitationsFilter,
     ParticipantCountryFilter,
@@ -55,6 +56,7 @@ class ExerciseAdmin(
     LargeTableAdmin,
     ImportExportAdminMixin,
     CiteFactsAdmin,
+    HostParticipantAdmin,
     ReviewWorkflowAdmin,
     ConcurrentEditAdmin,
     HistoryAdmin,
@@ -91,7 +93,10 @@ class ExerciseAdmin(
     inlines = (ExerciseParticipantInline, ExerciseCitationInline)
     fieldsets = (
         (None, {"fields": ("name", "slug", "series", "kind", "status", "part_of", "domains")}),
-        ("When and where", {"fields": ("start_date", "end_date", "location", "host")}),
+        (
+            "When and where",
+            {"fields": ("start_date", "end_date", "location", "host", "add_host_as_participant")},
+        ),
         ("Description", {"fields": ("scenario", "summary", "notes")}),
         ("Review", {"fields": ("review_status", "reviewed_by", "reviewed_at", "citation_check")}),
     )

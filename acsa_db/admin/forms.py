@@ -74,6 +74,27 @@ class AgreementEventForm(PartialDateFormMixin, forms.ModelForm):
 class ExerciseForm(PartialDateFormMixin, VersionedModelForm):
     partial_date_fields = ("start_date", "end_date")
 
+    # Read by HostParticipantAdmin (admin/exercise_host.py) after the save.
+    add_host_as_participant = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Add the host as a participant",
+        help_text="On save, the host becomes a participant (role host) unless it already takes part.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        exercise = self.instance
+        if exercise.pk:
+            # Ticked on a new exercise only: a host left out of an existing one's participants
+            # may have been taken out on purpose.
+            field = self.fields["add_host_as_participant"]
+            field.initial = False
+            if exercise.host_id and not exercise.participants.filter(country_id=exercise.host_id).exists():
+                field.help_text = (
+                    f"{exercise.host} (the host) is not among the participants. " + field.help_text
+                )
+
     class Meta:
         model = Exercise
         fields = (

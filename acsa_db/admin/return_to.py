@@ -10,8 +10,9 @@ cannot send a curator elsewhere after a save.
 """
 
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from .display import change_url
 
 RETURN_TO = "_return_to"
 
@@ -33,8 +34,7 @@ class ReturnToRecordAdmin:
         for record in records:
             record_admin = self.admin_site._registry.get(type(record))
             if record_admin is not None and record_admin.has_view_permission(request, record):
-                opts = record._meta
-                return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+                return change_url(record)
         return None
 
     def _return_response(self, request, records):

@@ -1,4 +1,4 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -9,19 +9,23 @@ from ..imports.resources import SourceResource
 from ..models import Citation, Source
 from ..models.agreements import count_subquery
 from ..search import admin_search_results
-from ..source_links import sources_with_same_url
-from .display import change_url, partial_date
+from .display import partial_date
 from .filters import DistinctValuesFilter
-from .forms import SourceForm
 from .import_export import ImportExportAdminMixin
 from .paginators import LargeTableAdmin
+from .source_duplicates import SourceWithDuplicateCheckForm
 from .workflow import ConcurrentEditAdmin, HistoryAdmin
+
+
+def _change_url(obj):
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
 @admin.register(Source)
 class SourceAdmin(LargeTableAdmin, ImportExportAdminMixin, ConcurrentEditAdmin, HistoryAdmin):
     resource_classes = [SourceResource]
-    form = SourceForm
+    # Warns of a source with the same URL or DOI before saving (a "Save anyway" tick box).
+    form = SourceWithDuplicateCheckForm
     list_display = (
         "title",
         "publisher",
@@ -41,7 +45,19 @@ class SourceAdmin(LargeTableAdmin, ImportExportAdminMixin, ConcurrentEditAdmin, 
     readonly_fields = ("facts_backed", "url_checked_at", "url_status_code", "url_check_error")
     fieldsets = (
         (None, {"fields": ("title", "slug", "publisher", "authors", "kind", "language")}),
-        ("Where", {"fields": ("url", "archive_url", "published", "accessed_on", "publisher_country")}),
+        (
+            "Where",
+            {
+                "fields": (
+                    "url",
+                    "save_anyway",
+                    "archive_url",
+                    "published",
+                    "accessed_on",
+                    "publisher_country",
+                )
+            },
+        ),
         ("Provenance", {"fields": ("relays", "relays_description", "notes")}),
         ("Link check (check_sources)", {"fields": ("url_checked_at", "url_status_code", "url_check_error")}),
         ("Facts this source backs, by record", {"fields": ("facts_backed",)}),
@@ -57,21 +73,6 @@ class SourceAdmin(LargeTableAdmin, ImportExportAdminMixin, ConcurrentEditAdmin, 
             .get_queryset(request)
             .annotate(n_citations=count_subquery(Citation.objects.filter(source=OuterRef("pk"))))
         )
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change or "url" in form.changed_data:
-            for other in sources_with_same_url(obj):
-                messages.warning(
-                    request,
-                    format_html(
-                        'The URL of "{}" is, once normalised, the URL of the existing source '
-                        '<a href="{}">{}</a>. Check that it is not the same document twice.',
-                        obj,
-                        change_url(other),
-                        other,
-                    ),
-                )
 
     @admin.display(description="published", ordering="published")
     def published_shown(self, source):
@@ -109,13 +110,13 @@ class SourceAdmin(LargeTableAdmin, ImportExportAdminMixin, ConcurrentEditAdmin, 
                 {
                     "record": record,
                     "kind": record._meta.verbose_name,
-                    "url": change_url(record),
+                    "url": _change_url(record),
                     "items": [
                         {
                             "citation": citation,
-                            "citation_url": change_url(citation),
+                            "citation_url": _change_url(citation),
                             "fact": describe_fact(citation.target),
-                            "fact_url": change_url(citation.target),
+                            "fact_url": _change_url(citation.target),
                             "contradicts": citation.stance == Citation.Stance.CONTRADICTS,
                         }
                         for citation in group.citations
