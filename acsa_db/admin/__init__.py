@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from . import agreements, citations, countries, exercises, releases, sources  # noqa: F401  (registers the admins)
+from . import agreements, citations, countries, exercises, releases, sources, users  # noqa: F401  (registers the admins)
 
 admin.site.site_header = "ACSA DB curation"
 admin.site.site_title = "ACSA DB"

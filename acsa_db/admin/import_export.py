@@ -35,9 +35,12 @@ PREVIEW_ROWS = 20
 
 
 def _megabytes(size):
+    """A file size for people: "20 MB", "19.6 MB", "512 KB" (no ".0" on a round figure)."""
     if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
+        value, unit = size / 1024, "KB"
+    else:
+        value, unit = size / (1024 * 1024), "MB"
+    return f"{value:.1f}".removesuffix(".0") + f" {unit}"
 
 
 class ConfirmUploadForm(forms.Form):
