@@ -292,3 +292,19 @@ class ExerciseSheetResource(SheetMixin, ExerciseResource):
         ]
         writer.insert(Citation, citations)
         return len(exercises), 0, unchanged
+
+
+def suggested_sheet(unknown_columns, resource_classes):
+    """The curator's sheet among ``resource_classes`` that has every one of ``unknown_columns``, or None.
+
+    A curator who uploads a sheet ("parties", "signed", "source_url") as the
+    per-table file gets every sheet column refused as unknown; the import
+    page then names the sheet to choose instead.
+    """
+    unknown = set(unknown_columns)
+    if not unknown:
+        return None
+    for resource_class in resource_classes:
+        if issubclass(resource_class, SheetMixin) and unknown <= set(resource_class().import_columns()):
+            return resource_class
+    return None
