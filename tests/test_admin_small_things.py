@@ -103,3 +103,68 @@ def test_the_exercise_list_sorts_its_dates_column_by_start(db, superuser_client,
     response = superuser_client.get("/admin/acsa_db/exercise/?o=-4")
     assert [exercise.slug for exercise in response.context["cl"].result_list] == ["newer", "older"]
     assert "column-dates" in response.content.decode()
+
+
+@pytest.fixture
+def two_exercises(reference_data, japan):
+    from acsa_db.models import Domain
+
+    older = Exercise.objects.create(
+        slug="older",
+        name="Older",
+        start_date=datetime.date(2020, 5, 1),
+        start_date_precision="month",
+        host=japan,
+    )
+    Exercise.objects.create(
+        slug="newer",
+        name="Newer",
+        start_date=datetime.date(2024, 7, 12),
+        start_date_precision="day",
+        host=japan,
+    )
+    older.domains.set([Domain.objects.get(code="air")])
+
+
+def test_the_exercise_filters_list_only_values_that_occur(superuser_client, two_exercises):
+    page = superuser_client.get("/admin/acsa_db/exercise/").content.decode()
+    assert "?kind__exact=exercise" in page and "?kind__exact=deployment" not in page
+    assert "?status__exact=held" in page and "?status__exact=cancelled" not in page
+    assert "?review_status__exact=draft" in page and "?review_status__exact=verified" not in page
+    # Years with an exercise, not every year between the first and the last.
+    assert "?year=2024" in page and "?year=2020" in page
+    assert "?year=2022" not in page
+    from acsa_db.models import Domain
+
+    air, sea = Domain.objects.get(code="air"), Domain.objects.get(code="sea")
+    assert f"?domains__id__exact={air.pk}" in page
+    assert f"?domains__id__exact={sea.pk}" not in page
+
+
+def test_a_filtered_value_still_filters(superuser_client, two_exercises):
+    response = superuser_client.get("/admin/acsa_db/exercise/?year=2020")
+    assert [exercise.slug for exercise in response.context["cl"].result_list] == ["older"]
+    response = superuser_client.get("/admin/acsa_db/exercise/?kind__exact=exercise")
+    assert response.context["cl"].result_count == 2
+
+
+def test_the_agreement_filters_list_only_types_and_years_that_occur(
+    superuser_client, reference_data, agreement
+):
+    from acsa_db.models import AgreementType
+
+    AgreementEvent.objects.create(
+        agreement=agreement, kind="signature", date=datetime.date(2019, 3, 1), date_precision="month"
+    )
+    from acsa_db.models import Agreement
+
+    raa = AgreementType.objects.get(code="RAA")
+    Agreement.objects.create(slug="raa-x", title="An RAA", short_title="RAA", type=raa)
+    page = superuser_client.get("/admin/acsa_db/agreement/").content.decode()
+    assert "?signed=2024" in page and "?signed=2019" in page
+    assert "?signed=2021" not in page
+    for used in (agreement.type, raa):
+        assert f"?type__id__exact={used.pk}" in page
+    unused = AgreementType.objects.exclude(pk__in=[agreement.type.pk, raa.pk])
+    assert unused.exists()
+    assert not any(f"?type__id__exact={other.pk}" in page for other in unused)

@@ -15,6 +15,8 @@ from .citations import AgreementCitationInline, AgreementEventCitationInline, Ag
 from .display import admin_link, citation_list, partial_date
 from .filters import (
     ContradictingCitationsFilter,
+    OccurringChoicesFilter,
+    OccurringRelatedFilter,
     PartyCountryFilter,
     SignatureYearFilter,
     UncitedFactsFilter,
@@ -104,8 +106,9 @@ class AgreementAdmin(
         "citation_count",
     )
     list_filter = (
-        "type",
-        "review_status",
+        # Each filter lists only the values some agreement has.
+        ("type", OccurringRelatedFilter),
+        ("review_status", OccurringChoicesFilter),
         UncitedFactsFilter,
         ContradictingCitationsFilter,
         PartyCountryFilter,

@@ -10,6 +10,8 @@ from .citations import ExerciseCitationInline, ExerciseParticipantCitationInline
 from .display import admin_link, citation_list, date_range
 from .filters import (
     ContradictingCitationsFilter,
+    OccurringChoicesFilter,
+    OccurringRelatedFilter,
     ParticipantCountryFilter,
     StartYearFilter,
     UncitedFactsFilter,
@@ -66,12 +68,13 @@ class ExerciseAdmin(
     )
     list_editable = ("status",)
     list_filter = (
-        "kind",
-        "status",
-        "review_status",
+        # Each filter lists only the values some exercise has.
+        ("kind", OccurringChoicesFilter),
+        ("status", OccurringChoicesFilter),
+        ("review_status", OccurringChoicesFilter),
         UncitedFactsFilter,
         ContradictingCitationsFilter,
-        "domains",
+        ("domains", OccurringRelatedFilter),
         ParticipantCountryFilter,
         StartYearFilter,
     )
