@@ -1,26 +1,16 @@
 """A sheet's row that says only what the database holds is unchanged, not refused (issue 18, point 8).
 
-The example sheets in docs/examples/ describe records of the seeded data set:
-imported into a database that holds it, all their rows were refused as
-existing. A row with other values for an existing slug is still refused.
+A sheet imported twice adds nothing the second time; a row with other values
+for an existing slug is still refused. The example sheets into the seeded
+database: tests/test_import_examples_seeded.py.
 """
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from acsa_db.imports.problems import ImportRefused
 from acsa_db.imports.service import import_file
-from acsa_db.imports.sheets import AgreementSheetResource, ExerciseSheetResource
+from acsa_db.imports.sheets import AgreementSheetResource
 from acsa_db.models import Agreement, AgreementEvent, Citation, Exercise
-
-EXAMPLES = Path(settings.BASE_DIR) / "docs" / "examples"
-
-
-@pytest.fixture
-def seeded(seeded_data_set, db):
-    """The seeded data set (loaded once for the module; each test rolls back its own changes)."""
 
 
 def counts():
@@ -30,18 +20,6 @@ def counts():
         Exercise.objects.count(),
         Citation.objects.count(),
     )
-
-
-@pytest.mark.parametrize(
-    ("example", "resource", "rows"),
-    [("agreement_sheet.csv", AgreementSheetResource, 4), ("exercise_sheet.csv", ExerciseSheetResource, 3)],
-)
-def test_the_example_sheets_import_cleanly_into_the_seeded_database(seeded, example, resource, rows):
-    before = counts()
-    report = import_file(str(EXAMPLES / example), resource)
-    (file,) = report.files
-    assert (file.rows, file.created, file.updated, file.unchanged) == (rows, 0, 0, rows)
-    assert counts() == before
 
 
 SHEET_HEADER = "slug,short_title,title,type,parties,signed,entered_into_force,source_url\n"
