@@ -164,8 +164,10 @@ def test_a_sheet_refuses_a_record_already_in_the_database(reference_data, known_
     import_file(data, AgreementSheetResource)
     from acsa_db.imports.problems import ImportRefused
 
+    # The same row again is unchanged (tests/test_import_sheets_unchanged.py); another title is refused.
+    other_title = data.replace(b",A,A,", b",A,B,")
     with pytest.raises(ImportRefused) as refused:
-        import_file(data, AgreementSheetResource)
+        import_file(other_title, AgreementSheetResource)
     (problem,) = refused.value.problems
     assert (problem.row, problem.column) == (2, "slug")
     assert "already in the database" in problem.reason

@@ -16,6 +16,8 @@ from .cite import CiteFactsAdmin
 from .display import admin_link, citation_list, partial_date
 from .filters import (
     ContradictingCitationsFilter,
+    OccurringChoicesFilter,
+    OccurringRelatedFilter,
     PartyCountryFilter,
     SignatureYearFilter,
     UncitedFactsFilter,
@@ -111,8 +113,9 @@ class AgreementAdmin(
         "citation_count",
     )
     list_filter = (
-        "type",
-        "review_status",
+        # Each filter lists only the values some agreement has.
+        ("type", OccurringRelatedFilter),
+        ("review_status", OccurringChoicesFilter),
         UncitedFactsFilter,
         ContradictingCitationsFilter,
         PartyCountryFilter,

@@ -48,3 +48,17 @@ def citation_list(citations):
 def change_url(obj):
     """The address of an object's change page in the admin (the one place that builds it)."""
     return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def date_range(start, start_precision, end, end_precision):
+    """A record's start and end in one column: "2024-07-12 – 2024-08-02", one date when they are the same.
+
+    An unknown end is "?", an unknown start "–" as in the single date columns.
+    """
+    first = partial_date(start, start_precision)
+    if end is None:
+        return first if start is None else f"{first} – ?"
+    last = partial_date(end, end_precision)
+    if (start, start_precision) == (end, end_precision):
+        return first
+    return f"{first} – {last}"

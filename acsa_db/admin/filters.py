@@ -10,7 +10,7 @@ import datetime
 
 from django.contrib import admin
 from django.db import connections, router
-from django.db.models import Exists, Max, Min, OuterRef
+from django.db.models import Exists, OuterRef
 
 from ..coverage import (
     with_contradicting_citations,
@@ -75,17 +75,37 @@ class ParticipantCountryFilter(CountryFilter):
     record_field = "exercise"
 
 
-def year_choices(queryset, field):
-    """Every year from the earliest ``field`` date of ``queryset`` to the latest, newest first.
+def year_choices(model, column, where="", params=()):
+    """The years in which some row of ``model`` has a ``column`` date, newest first.
 
-    The first and last dates come from an index in two lookups; listing the
-    distinct years actually present would read every row. A year in between
-    with no record simply filters to an empty list.
+    ``where`` (SQL, with ``params``) narrows the rows (a signature's kind).
+    Like ``distinct_values``, a loose index scan: from each year's first date
+    to the first date of a later year, one index lookup per year present,
+    instead of reading every row; a year with no record is not offered.
     """
-    bounds = queryset.aggregate(first=Min(field), last=Max(field))
-    if bounds["first"] is None:
-        return []
-    return [(str(year), str(year)) for year in range(bounds["last"].year, bounds["first"].year - 1, -1)]
+    connection = connections[router.db_for_read(model)]
+    quote = connection.ops.quote_name
+    table, column = quote(model._meta.db_table), quote(column)
+    if connection.vendor == "postgresql":
+        next_year = "make_date(CAST(EXTRACT(YEAR FROM found.value) AS integer) + 1, 1, 1)"
+    else:
+        next_year = "date(found.value, 'start of year', '+1 year')"
+    condition = f" AND ({where})" if where else ""
+    sql = (
+        f"WITH RECURSIVE found(value) AS ("
+        f" SELECT MIN({column}) FROM {table} WHERE {column} IS NOT NULL{condition}"
+        f" UNION ALL"
+        f" SELECT (SELECT MIN({column}) FROM {table} WHERE {column} >= {next_year}{condition})"
+        f" FROM found WHERE found.value IS NOT NULL"
+        f") SELECT value FROM found WHERE value IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *params])
+        dates = [row[0] for row in cursor.fetchall()]
+    years = sorted(
+        {date.year if hasattr(date, "year") else int(str(date)[:4]) for date in dates}, reverse=True
+    )
+    return [(str(year), str(year)) for year in years]
 
 
 def _year(value):
@@ -106,7 +126,7 @@ class SignatureYearFilter(admin.SimpleListFilter):
         return AgreementEvent.objects.filter(kind=AgreementEvent.Kind.SIGNATURE)
 
     def lookups(self, request, model_admin):
-        return year_choices(self.signatures(), "date")
+        return year_choices(AgreementEvent, "date", "kind = %s", [AgreementEvent.Kind.SIGNATURE])
 
     def queryset(self, request, queryset):
         if self.value() is None:
@@ -126,7 +146,7 @@ class StartYearFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
-        return year_choices(model_admin.model.objects.all(), "start_date")
+        return year_choices(model_admin.model, "start_date")
 
     def queryset(self, request, queryset):
         if self.value() is None:
@@ -238,3 +258,36 @@ class DistinctValuesFilter(admin.AllValuesFieldListFilter):
         if any(value not in offered for value in self.lookup_val or ()):
             return queryset.none()
         return super().queryset(request, queryset)
+
+
+class OccurringChoicesFilter(admin.ChoicesFieldListFilter):
+    """Django's filter by a field's choices, listing only the choices some row has (by ``distinct_values``)."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.occurring = {
+            str(value) for value in distinct_values(field.model, field.column) if value is not None
+        }
+
+    def choices(self, changelist):
+        # Django's choices come as "All", then one per choice in the field's order, then "empty"
+        # if the field is nullable: each choice is matched to its value by that order.
+        values = [str(lookup) for lookup, _title in self.field.flatchoices if lookup is not None]
+        for position, choice in enumerate(super().choices(changelist)):
+            value = values[position - 1] if 0 < position <= len(values) else None
+            if value is None or value in self.occurring:
+                yield choice
+
+
+class OccurringRelatedFilter(admin.RelatedFieldListFilter):
+    """Django's filter by a related record (a type, a domain), listing only those some row refers to."""
+
+    def field_choices(self, field, request, model_admin):
+        related = field.related_model
+        if field.many_to_many:
+            through = field.remote_field.through
+            used = through.objects.filter(**{f"{related._meta.model_name}_id": OuterRef("pk")})
+        else:
+            used = field.model.objects.filter(**{field.attname: OuterRef("pk")})
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return [(item.pk, str(item)) for item in related.objects.filter(Exists(used)).order_by(*ordering)]

@@ -115,6 +115,7 @@ class FileImport:
             if not header_checked:
                 header_checked = True
                 header_ok = self.check_header(reader.header)
+                self.header = reader.header or []
             if not header_ok:
                 # Without the right columns every row would repeat the same problem;
                 # the rows are still read for problems of the file itself (bad bytes).
@@ -198,12 +199,19 @@ class FileImport:
             row.existing_pk = existing.get(row.key)
         if getattr(resource, "create_only", False):
             rows = dict(batch)
-            for row in [row for row in cleaned if row.existing_pk is not None]:
+            existing = [row for row in cleaned if row.existing_pk is not None]
+            # A row that says only what the database already holds is unchanged, not refused:
+            # a sheet imported twice, or the examples into the seeded database, goes in cleanly.
+            identical = {row.number for row in resource.identical_rows(existing, self.header)}
+            for row in existing:
+                if row.number in identical:
+                    continue
                 self.problem(
                     row.number,
                     resource.key_columns()[0],
-                    f"{resource.key_text(rows[row.number])} is already in the database; a sheet only adds "
-                    "new records (change existing ones in the admin or through the per-table files)",
+                    f"{resource.key_text(rows[row.number])} is already in the database with other values; a "
+                    "sheet only adds new records (change existing ones in the admin or through the per-table "
+                    "files)",
                 )
                 cleaned.remove(row)
         return cleaned

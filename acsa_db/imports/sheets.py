@@ -7,18 +7,68 @@ creates, for each line, the agreement, its parties, its signature and
 entry-into-force events, and the citations that tie each of them to the
 source. The exercise sheet does the same for an exercise and its
 participants. Sheets add new records only: a slug already in the database is
-refused (change existing records in the admin or through the per-table files).
+refused (change existing records in the admin or through the per-table files),
+unless its row says nothing the database does not hold already (the same
+values, parties and dates, and a citation of the same source): such a row is
+counted as unchanged, so that a sheet imported twice, or the example sheets
+into the seeded database, go in cleanly.
 """
 
 from ..models import Agreement, AgreementEvent, AgreementParty, Citation, Exercise, ExerciseParticipant
 from ..models.exercises import ParticipantRole
-from .columns import ComputedColumn
+from .columns import ComputedColumn, ManyToManyColumn
 from .resources import AgreementResource, ExerciseResource
 from .widgets import PartialDateWidget, PartyListWidget, SourceWidget
 
 
 class SheetMixin:
     create_only = True
+    record_field = None  # "agreement" or "exercise": the facts' foreign key to the record
+    party_model = None  # AgreementParty or ExerciseParticipant
+
+    def identical_rows(self, rows, header):
+        """The ``rows`` (each matching a record in the database) that hold nothing the record does not.
+
+        Their columns have the record's values, their parties are its parties,
+        their source backs one of its facts, and ``other_facts_match`` (the
+        agreement sheet's dates). A few queries per batch.
+        """
+        fields = self.update_fields(header)
+        links = [
+            f for f in self.get_import_fields() if isinstance(f, ManyToManyColumn) and f.column_name in header
+        ]
+        changed = {row.number for row in self.changed_rows(rows, fields, links)}
+        same = [row for row in rows if row.number not in changed]
+        if not same:
+            return []
+        pks = [row.existing_pk for row in same]
+        parties = {}
+        facts = self.party_model.objects.filter(**{f"{self.record_field}_id__in": pks})
+        for pk, country, organization in facts.values_list(
+            f"{self.record_field}_id", "country_id", "organization_id"
+        ):
+            parties.setdefault(pk, set()).add(
+                ("country", country) if country else ("organization", organization)
+            )
+        cited = set(
+            Citation.objects.filter(**{f"{self.record_field}_id__in": pks}).values_list(
+                f"{self.record_field}_id", "source_id"
+            )
+        )
+        same = [
+            row
+            for row in same
+            if parties.get(row.existing_pk, set()) == set(row.related["parties"])
+            and (row.existing_pk, row.related["source"]) in cited
+        ]
+        return self.other_facts_match(same)
+
+    def other_facts_match(self, rows):
+        return rows
+
+    def new_rows(self, rows):
+        """The rows to write: the others are identical to their records (``identical_rows``)."""
+        return [row for row in rows if row.existing_pk is None]
 
     def clean_source(self, row, related, errors):
         try:
@@ -40,6 +90,9 @@ class SheetMixin:
 
 class AgreementSheetResource(SheetMixin, AgreementResource):
     """One row per agreement: type, parties, signature, entry into force, and the source."""
+
+    record_field = "agreement"
+    party_model = AgreementParty
 
     parties = ComputedColumn(
         attribute="parties", column_name="parties", widget=PartyListWidget(required=True)
@@ -103,7 +156,30 @@ class AgreementSheetResource(SheetMixin, AgreementResource):
             ]
         return []
 
+    def other_facts_match(self, rows):
+        """The rows whose dates (where given) are the dates of their agreements' events."""
+        if not rows:
+            return []
+        events = set(
+            AgreementEvent.objects.filter(
+                agreement_id__in=[row.existing_pk for row in rows],
+                kind__in=[kind for _column, kind in self.EVENTS],
+            ).values_list("agreement_id", "kind", "date", "date_precision")
+        )
+        return [
+            row
+            for row in rows
+            if all(
+                (row.existing_pk, kind, date.date, date.precision) in events
+                for column, kind in self.EVENTS
+                if (date := row.related.get(column))
+            )
+        ]
+
     def write_batch(self, rows, writer, header):
+        unchanged = len(rows)
+        rows = self.new_rows(rows)
+        unchanged -= len(rows)
         agreements = [row.instance for row in rows]
         writer.insert(Agreement, agreements)
         parties, events = [], []
@@ -134,11 +210,14 @@ class AgreementSheetResource(SheetMixin, AgreementResource):
             for e in events
         ]
         writer.insert(Citation, citations)
-        return len(agreements), 0, 0
+        return len(agreements), 0, unchanged
 
 
 class ExerciseSheetResource(SheetMixin, ExerciseResource):
     """One row per exercise: dates, host, participants, domains, and the source."""
+
+    record_field = "exercise"
+    party_model = ExerciseParticipant
 
     participants = ComputedColumn(
         attribute="participants", column_name="participants", widget=PartyListWidget(required=True)
@@ -182,6 +261,9 @@ class ExerciseSheetResource(SheetMixin, ExerciseResource):
         self.clean_source(row, related, errors)
 
     def write_batch(self, rows, writer, header):
+        unchanged = len(rows)
+        rows = self.new_rows(rows)
+        unchanged -= len(rows)
         exercises = [row.instance for row in rows]
         writer.insert(Exercise, exercises)
         if "domains" in header:
@@ -209,4 +291,20 @@ class ExerciseSheetResource(SheetMixin, ExerciseResource):
             for p in participants
         ]
         writer.insert(Citation, citations)
-        return len(exercises), 0, 0
+        return len(exercises), 0, unchanged
+
+
+def suggested_sheet(unknown_columns, resource_classes):
+    """The curator's sheet among ``resource_classes`` that has every one of ``unknown_columns``, or None.
+
+    A curator who uploads a sheet ("parties", "signed", "source_url") as the
+    per-table file gets every sheet column refused as unknown; the import
+    page then names the sheet to choose instead.
+    """
+    unknown = set(unknown_columns)
+    if not unknown:
+        return None
+    for resource_class in resource_classes:
+        if issubclass(resource_class, SheetMixin) and unknown <= set(resource_class().import_columns()):
+            return resource_class
+    return None

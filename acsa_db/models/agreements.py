@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from ..partial_dates import PartialDate, partial_date_constraints, precision_field
-from .base import CuratedRecord, PartyReference, RecordFact, choice_constraint
+from .base import CuratedRecord, PartyReference, RecordFact, choice_constraint, name_with_year
 
 
 class AgreementTypeManager(models.Manager):
@@ -141,8 +141,7 @@ class Agreement(CuratedRecord):
         ]
 
     def __str__(self):
-        year = self.signature_year
-        return f"{self.short_title} ({year})" if year else self.short_title
+        return name_with_year(self.short_title, self.signature_year)
 
     @property
     def signature_year(self):

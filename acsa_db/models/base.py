@@ -1,5 +1,7 @@
 """What every curated record shares: review fields, an edit counter, party columns."""
 
+import re
+
 from django.conf import settings
 from django.db import models, router, transaction
 
@@ -233,3 +235,13 @@ class PartyReference(models.Model):
         if country_key is not None:
             return Country.lookup_for_key(country_key, prefix="country__")
         return {"organization__acronym": organization_acronym}
+
+
+def name_with_year(name, year):
+    """``name (year)``, or ``name`` alone when there is no year or the name already says it.
+
+    "Talisman Sabre 2025" stays as it is rather than "Talisman Sabre 2025 (2025)".
+    """
+    if not year or re.search(rf"(?<![0-9]){year}(?![0-9])", name):
+        return name
+    return f"{name} ({year})"

@@ -12,7 +12,7 @@ from ..partial_dates import (
     precision_field,
 )
 from .agreements import count_subquery
-from .base import CuratedRecord, PartyReference, RecordFact, choice_constraint
+from .base import CuratedRecord, PartyReference, RecordFact, choice_constraint, name_with_year
 
 
 class DomainManager(models.Manager):
@@ -181,7 +181,7 @@ class Exercise(CuratedRecord):
 
     def __str__(self):
         start = self.start
-        return f"{self.name} ({start.date.year})" if start else self.name
+        return name_with_year(self.name, start.date.year if start else None)
 
     @property
     def start(self):
