@@ -12,6 +12,8 @@ Permissions come from the library's settings: importing needs the model's
 "view" permission; see ``IMPORT_EXPORT_*_PERMISSION_CODE`` in settings.
 """
 
+import io
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -24,12 +26,19 @@ from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
 
-from ..imports.exports import BibTeXFormat, CSLJSONFormat
-from ..imports.pending import UploadNotPending, keep_upload, take_upload
-from ..imports.problems import ImportRefused
-from ..imports.readers import FileInput
-from ..imports.resources import SourceResource
-from ..imports.service import ImportFile, import_files
+from ..imports import (
+    BibTeXFormat,
+    CSLJSONFormat,
+    FileInput,
+    ImportFile,
+    ImportRefused,
+    SourceResource,
+    UploadNotPending,
+    import_files,
+    keep_upload,
+    take_upload,
+    write_export,
+)
 
 PREVIEW_ROWS = 20
 
@@ -58,6 +67,23 @@ class ImportExportAdminMixin(ImportExportMixin):
         if any(issubclass(r, SourceResource) for r in self.get_export_resource_classes(None)):
             formats = [*formats, CSLJSONFormat, BibTeXFormat]
         return formats
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        """The export page's file, written by the same ``write_export`` as ``manage.py export_data``."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        export_form = kwargs.get("export_form")
+        resource_class = self.choose_export_resource_class(export_form, request)
+        resource = resource_class(**self.get_export_resource_kwargs(request, **kwargs))
+        out = io.BytesIO()
+        write_export(
+            resource,
+            out,
+            file_format.get_title(),
+            queryset,
+            fields=self.get_export_resource_fields_from_form(export_form),
+        )
+        return out.getvalue()
 
     def get_export_resource_classes(self, request):
         # Sheets are for importing only.
