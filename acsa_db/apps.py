@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import m2m_changed, post_save
 
 
@@ -10,6 +11,9 @@ class AcsaDbConfig(AppConfig):
     def ready(self):
         from .models import Exercise
         from .models.review_guard import domain_links_changed, note_fixture_row
+        from .sql.catalog import check_view_catalog
+
+        checks.register(check_view_catalog)
 
         # Adding or removing an exercise's domain calls no save(), so the review rule
         # every other write reaches through save() (acsa_db.models.review_guard) needs Django's m2m

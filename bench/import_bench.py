@@ -130,8 +130,7 @@ def library_import(path):
 
 
 def our_import(path, user):
-    from acsa_db.imports.resources import ExerciseResource
-    from acsa_db.imports.service import import_file
+    from acsa_db.imports import ExerciseResource, import_file
 
     started = time.perf_counter()
     report = import_file(path, ExerciseResource, user=user)

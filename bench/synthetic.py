@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models import Q
 
-from acsa_db.imports.writing import Writer
+from acsa_db.imports import Writer
 from acsa_db.models import (
     Agreement,
     AgreementEvent,

@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from acsa_db.imports.escaping import unescape_formula
+from acsa_db.imports import unescape_formula
 from acsa_db.models import Agreement, Source
 from acsa_db.sql import view_names
 from acsa_db.sql.catalog import data_tables

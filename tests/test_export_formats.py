@@ -14,10 +14,15 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from acsa_db.imports.escaping import FORMULA_TRIGGERS, escape_formula, unescape_formula
-from acsa_db.imports.exports import bibtex_entry, csl_item
-from acsa_db.imports.resources import ExerciseResource
-from acsa_db.imports.service import import_file
+from acsa_db.imports import (
+    FORMULA_TRIGGERS,
+    ExerciseResource,
+    bibtex_entry,
+    csl_item,
+    escape_formula,
+    import_file,
+    unescape_formula,
+)
 from acsa_db.models import Exercise, Source
 
 from . import hypothesis_profiles  # noqa: F401  (loads the CI or long profile)
@@ -186,7 +191,7 @@ def test_admin_offers_reference_formats_for_sources_only(client, admin_user, sou
 
 
 def test_admin_bibtex_export(client, admin_user, sources):
-    from acsa_db.imports.resources import SourceResource
+    from acsa_db.imports import SourceResource
 
     client.force_login(admin_user)
     fields = {f"sourceresource_{f.column_name}": "on" for f in SourceResource().get_export_fields()}

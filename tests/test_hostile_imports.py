@@ -17,9 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from acsa_db.imports.problems import ImportRefused
-from acsa_db.imports.resources import ExerciseResource
-from acsa_db.imports.service import import_file
+from acsa_db.imports import ExerciseResource, ImportRefused, import_file
 from acsa_db.models import Exercise, ExerciseParticipant
 
 from . import hypothesis_profiles  # noqa: F401  (loads the CI or long profile)

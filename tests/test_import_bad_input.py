@@ -11,10 +11,14 @@ import io
 import openpyxl
 import pytest
 
-from acsa_db.imports.problems import ImportRefused
-from acsa_db.imports.resources import ExerciseResource, SourceResource
-from acsa_db.imports.service import import_file
-from acsa_db.imports.sheets import AgreementSheetResource, ExerciseSheetResource
+from acsa_db.imports import (
+    AgreementSheetResource,
+    ExerciseResource,
+    ExerciseSheetResource,
+    ImportRefused,
+    SourceResource,
+    import_file,
+)
 from acsa_db.models import Agreement, AgreementEvent, AgreementParty, Citation, Exercise, Source
 
 

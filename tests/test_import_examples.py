@@ -6,8 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from acsa_db.imports.service import import_file
-from acsa_db.imports.sheets import AgreementSheetResource, ExerciseSheetResource
+from acsa_db.imports import AgreementSheetResource, ExerciseSheetResource, import_file
 from acsa_db.models import Agreement, Citation, Exercise
 
 EXAMPLES = Path(settings.BASE_DIR) / "docs" / "examples"

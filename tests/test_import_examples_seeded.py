@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from acsa_db.imports.service import import_file
-from acsa_db.imports.sheets import AgreementSheetResource, ExerciseSheetResource
+from acsa_db.imports import AgreementSheetResource, ExerciseSheetResource, import_file
 from acsa_db.models import Agreement, AgreementEvent, Citation, Exercise
 
 EXAMPLES = Path(settings.BASE_DIR) / "docs" / "examples"

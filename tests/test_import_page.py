@@ -10,8 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from acsa_db.admin.import_export import EXAMPLE_FILES
-from acsa_db.imports.resources import AgreementResource, ExerciseResource
-from acsa_db.imports.sheets import AgreementSheetResource, ExerciseSheetResource, suggested_sheet
+from acsa_db.imports import (
+    AgreementResource,
+    AgreementSheetResource,
+    ExerciseResource,
+    ExerciseSheetResource,
+    suggested_sheet,
+)
 from acsa_db.models import Agreement
 
 EXAMPLES = Path(settings.BASE_DIR) / "docs" / "examples"

@@ -9,10 +9,16 @@ import datetime
 
 import pytest
 
-from acsa_db.imports.problems import ImportRefused
-from acsa_db.imports.resources import REVIEW_COLUMNS, TABLE_RESOURCES, AgreementResource, ExerciseResource
-from acsa_db.imports.service import import_file
-from acsa_db.imports.sheets import AgreementSheetResource, ExerciseSheetResource
+from acsa_db.imports import (
+    REVIEW_COLUMNS,
+    TABLE_RESOURCES,
+    AgreementResource,
+    AgreementSheetResource,
+    ExerciseResource,
+    ExerciseSheetResource,
+    ImportRefused,
+    import_file,
+)
 from acsa_db.models import Agreement, Exercise, ReviewStatus
 
 REVIEWED_AT = datetime.datetime(2024, 5, 1, tzinfo=datetime.UTC)

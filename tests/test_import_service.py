@@ -6,17 +6,20 @@ import json
 import openpyxl
 import pytest
 
-from acsa_db.imports.readers import FileInput
-from acsa_db.imports.resources import (
+from acsa_db.imports import (
     AgreementEventResource,
     AgreementPartyResource,
+    AgreementSheetResource,
     CitationResource,
     ExerciseParticipantResource,
     ExerciseResource,
+    ExerciseSheetResource,
+    FileInput,
+    ImportFile,
     SourceResource,
+    import_file,
+    import_files,
 )
-from acsa_db.imports.service import ImportFile, import_file, import_files
-from acsa_db.imports.sheets import AgreementSheetResource, ExerciseSheetResource
 from acsa_db.models import (
     Agreement,
     AgreementEvent,
@@ -162,7 +165,7 @@ def test_a_sheet_refuses_a_record_already_in_the_database(reference_data, known_
         "acsa-jpn-deu-2024,A,A,ACSA,JPN;DEU,https://example.org/jpn-deu-acsa",
     )
     import_file(data, AgreementSheetResource)
-    from acsa_db.imports.problems import ImportRefused
+    from acsa_db.imports import ImportRefused
 
     # The same row again is unchanged (tests/test_import_sheets_unchanged.py); another title is refused.
     other_title = data.replace(b",A,A,", b",A,B,")
@@ -206,7 +209,7 @@ def test_facts_by_table_in_one_import(reference_data, known_source, importer):
             "mofa-jpn-deu-acsa,exercise_participant,,ex-a,JPN,,,forces\n",
         ),
     ]
-    from acsa_db.imports.registry import resource_for_file
+    from acsa_db.imports import resource_for_file
 
     import_files(
         [ImportFile(FileInput(text.encode(), name=name), resource_for_file(name)) for name, text in files],
@@ -222,7 +225,7 @@ def test_facts_by_table_in_one_import(reference_data, known_source, importer):
 
 
 def test_an_event_party_must_be_a_party_to_the_agreement(reference_data, agreement):
-    from acsa_db.imports.problems import ImportRefused
+    from acsa_db.imports import ImportRefused
 
     data = csv_bytes("agreement,kind,date,party", "acsa-jpn-deu-2024,approval,2024-03,FRA")
     with pytest.raises(ImportRefused) as refused:
@@ -233,7 +236,7 @@ def test_an_event_party_must_be_a_party_to_the_agreement(reference_data, agreeme
 
 
 def test_exactly_one_party_per_row(reference_data, agreement):
-    from acsa_db.imports.problems import ImportRefused
+    from acsa_db.imports import ImportRefused
 
     data = csv_bytes("agreement,country,organization", "acsa-jpn-deu-2024,FRA,NATO", "acsa-jpn-deu-2024,,")
     with pytest.raises(ImportRefused) as refused:

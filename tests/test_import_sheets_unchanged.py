@@ -7,9 +7,7 @@ database: tests/test_import_examples_seeded.py.
 
 import pytest
 
-from acsa_db.imports.problems import ImportRefused
-from acsa_db.imports.service import import_file
-from acsa_db.imports.sheets import AgreementSheetResource
+from acsa_db.imports import AgreementSheetResource, ImportRefused, import_file
 from acsa_db.models import Agreement, AgreementEvent, Citation, Exercise
 
 

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from acsa_db.imports.resources import end_before_start  # not (yet) in acsa_db.imports' public names
+from acsa_db.imports import end_before_start
 from acsa_db.models import Exercise
 from acsa_db.partial_dates import PartialDate, Precision
 from acsa_db.source_links import normalise_url

@@ -269,8 +269,7 @@ def test_the_agreement_page_inline_sends_a_disputed_record_back(client, cited_ag
 
 
 def test_an_import_sends_a_disputed_record_back(reference_data, cited_exercise, curator, reviewer):
-    from acsa_db.imports.resources import ExerciseParticipantResource
-    from acsa_db.imports.service import import_file
+    from acsa_db.imports import ExerciseParticipantResource, import_file
 
     record = reviewed(cited_exercise, ReviewStatus.DISPUTED, curator, reviewer)
     before = state(record)
@@ -522,8 +521,7 @@ def test_the_history_page_shows_a_domain_change(client, exercise, air, curator):
 
 
 def test_an_import_s_versions_list_their_domains(reference_data):
-    from acsa_db.imports.resources import ExerciseResource
-    from acsa_db.imports.service import import_file
+    from acsa_db.imports import ExerciseResource, import_file
 
     import_file(b"slug,name,domains\na,A,air;sea\n", ExerciseResource)
     import_file(b"slug,name,domains\na,A,sea\n", ExerciseResource)

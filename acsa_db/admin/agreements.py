@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.db.models import Prefetch
 
-from ..imports.resources import (
+from ..imports import (
     AgreementEventResource,
     AgreementPartyResource,
     AgreementResource,
+    AgreementSheetResource,
     AgreementTypeResource,
 )
-from ..imports.sheets import AgreementSheetResource
 from ..models import Agreement, AgreementEvent, AgreementParty, AgreementType, Citation
 from ..search import admin_search_results
 from .autocomplete import KnownObjectsInlineMixin

@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from ..coverage import EXACT_UP_TO, SAMPLE_SIZE, coverage_report, fact_label
-from ..imports.resources import CitationResource
+from ..imports import CitationResource
 from ..models import CITATION_TARGET_PATHS, CITATION_TARGET_RELATED, Citation
 from ..search import admin_search_results
 from .autocomplete import KnownObjectsInlineMixin

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ..imports.resources import CountryResource, OrganizationResource
+from ..imports import CountryResource, OrganizationResource
 from ..models import Country, Organization
 from .import_export import ImportExportAdminMixin
 from .workflow import HistoryAdmin

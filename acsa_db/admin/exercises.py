@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.db.models import Prefetch
 
-from ..imports.resources import DomainResource, ExerciseParticipantResource, ExerciseResource
-from ..imports.sheets import ExerciseSheetResource
+from ..imports import DomainResource, ExerciseParticipantResource, ExerciseResource, ExerciseSheetResource
 from ..models import Citation, Domain, Exercise, ExerciseParticipant
 from ..search import admin_search_results
 from .autocomplete import KnownObjectsInlineMixin

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from ..coverage import FACTS_BACKED_LIMIT, describe_fact, facts_backed_by
-from ..imports.resources import SourceResource
+from ..imports import SourceResource
 from ..models import Citation, Source
 from ..models.agreements import count_subquery
 from ..search import admin_search_results

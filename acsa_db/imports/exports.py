@@ -1,6 +1,7 @@
 """Exports: each table as CSV, XLSX or JSON, streamed, safe to open; sources for reference managers.
 
-Every text cell that a spreadsheet would run as a formula is escaped
+``write_export`` is the one export path: ``manage.py export_data`` and the
+admin's export page both call it, for every format. Every text cell that a spreadsheet would run as a formula is escaped
 (``escaping.escape_formula``), in every tabular format, here and in the
 admin. Sources also go out as CSL-JSON and BibTeX, which Zotero, Mendeley
 and other reference managers import; those are citation records, not
@@ -24,9 +25,15 @@ EXPORT_FORMATS = TABLE_FORMATS + REFERENCE_FORMATS
 EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "json": "json", "csl-json": "csl.json", "bibtex": "bib"}
 
 
-def export_resource(resource, out, format, queryset=None):
-    """Write the resource's rows to the binary stream ``out``; returns the number of rows."""
-    rows = resource.export_rows(queryset)
+def write_export(resource, out, format, queryset=None, fields=None):
+    """Write the resource's rows to the binary stream ``out`` in ``format``; returns the number of rows.
+
+    ``format`` is one of ``EXPORT_FORMATS``; ``queryset`` narrows the rows (all
+    of the table if None) and ``fields`` the columns (field names; all if None).
+    """
+    if format not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {format!r}: choose one of {', '.join(EXPORT_FORMATS)}")
+    rows = resource.export_rows(queryset, fields)
     header = next(rows)
     if format in REFERENCE_FORMATS:
         # Escaped as the admin's dataset is, so that both paths unescape (``_clean``) the same
@@ -244,12 +251,11 @@ def write_bibtex(records, out):
 
 
 class ReferenceFormat(Format):
-    """An export-only admin format that turns the sources dataset into references."""
+    """An export-only format of the admin's export page; ``write_export`` writes it (the admin's ``get_export_data``)."""
 
     title = ""
     extension = ""
     content_type = ""
-    writer = None
 
     def get_title(self):
         return self.title
@@ -269,22 +275,14 @@ class ReferenceFormat(Format):
     def can_export(self):
         return True
 
-    def export_data(self, dataset, **kwargs):
-        records = (dict(zip(dataset.headers, row, strict=True)) for row in dataset)
-        out = io.BytesIO()
-        type(self).writer(records, out)
-        return out.getvalue().decode("utf-8")
-
 
 class CSLJSONFormat(ReferenceFormat):
     title = "csl-json"
     extension = "csl.json"
     content_type = "application/vnd.citationstyles.csl+json"
-    writer = write_csl_json
 
 
 class BibTeXFormat(ReferenceFormat):
     title = "bibtex"
     extension = "bib"
     content_type = "application/x-bibtex"
-    writer = write_bibtex

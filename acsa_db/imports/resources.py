@@ -184,16 +184,20 @@ class TableResource(resources.ModelResource):
         return self.prepare_export_queryset(queryset)
 
     def export(self, queryset=None, **kwargs):
-        # Every export, the admin's included, is safe to open in a spreadsheet.
+        # The library's own export (a tablib Dataset) is safe to open in a spreadsheet too; the
+        # admin and the commands write through exports.write_export instead.
         return escape_dataset(super().export(queryset=queryset, **kwargs))
 
-    def export_rows(self, queryset=None):
-        """Headers, then each row's cells, unescaped, one row at a time (for streaming exports)."""
+    def export_rows(self, queryset=None, fields=None):
+        """Headers, then each row's cells, unescaped, one row at a time (for streaming exports).
+
+        ``fields``: the names of the fields to export (the admin's export form's choice); all if None.
+        """
         if queryset is None:
             queryset = self.get_queryset()
         else:
             queryset = self.prepare_export_queryset(queryset)
-        fields = self.get_export_fields()
+        fields = self.get_export_fields(fields)
         yield [field.column_name for field in fields]
         for instance in self.iter_queryset(queryset):
             yield [self.export_field(f, instance) for f in fields]

@@ -644,8 +644,8 @@ VIEWS = (
     EXERCISE_DYAD,
     CITATION_COVERAGE,
 )
-
-assert tuple(view.name for view in VIEWS) == view_names(CURRENT_VERSION), "document every view, in order"
+# That VIEWS documents every view of the current version, in order, is a system check
+# (check_view_catalog, below), run by manage.py and the test run.
 
 
 def get_view(name):
@@ -699,3 +699,37 @@ def data_tables():
         tables.append(model._meta.db_table)
         tables += [field.remote_field.through._meta.db_table for field in model._meta.local_many_to_many]
     return tables
+
+
+def check_view_catalog(app_configs=None, **kwargs):
+    """System check ``acsa_db.E001``: ``VIEWS`` documents every view of the current version, in order.
+
+    The data dictionary, the exports and the read-only role read the views from
+    this catalog; a view added to a version but not documented here would be
+    left out of all three. Registered in ``AcsaDbConfig.ready``.
+    """
+    from django.core.checks import Error
+
+    documented = tuple(view.name for view in VIEWS)
+    defined = tuple(view_names(CURRENT_VERSION))
+    if documented == defined:
+        return []
+    missing = [name for name in defined if name not in documented]
+    extra = [name for name in documented if name not in defined]
+    detail = "; ".join(
+        part
+        for part in (
+            f"not documented: {', '.join(missing)}" if missing else "",
+            f"not a view of {CURRENT_VERSION}: {', '.join(extra)}" if extra else "",
+            "the order differs" if not missing and not extra else "",
+        )
+        if part
+    )
+    return [
+        Error(
+            f"acsa_db/sql/catalog.py: VIEWS does not document the views of {CURRENT_VERSION} in order ({detail}).",
+            hint=f"List one View per view of acsa_db.sql.VERSIONS[{CURRENT_VERSION!r}], in its order.",
+            obj="acsa_db.sql.catalog.VIEWS",
+            id="acsa_db.E001",
+        )
+    ]

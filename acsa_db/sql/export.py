@@ -27,7 +27,7 @@ from pathlib import Path
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
-from ..imports.escaping import escape_formula
+from ..imports import escape_formula
 from . import CURRENT_VERSION
 from .catalog import IN_FORCE_DEFINITION
 from .dictionary import CONVENTIONS, coverage_text, relation_markdown, relations

@@ -14,9 +14,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from acsa_db.imports.problems import ImportRefused
-from acsa_db.imports.resources import ExerciseResource
-from acsa_db.imports.service import import_file
+from acsa_db.imports import ExerciseResource, ImportRefused, import_file
 from acsa_db.models import Exercise
 from bench.import_bombs import (
     deep_json,
@@ -127,7 +125,7 @@ def test_shared_strings_within_the_limits_are_read(db, tmp_path):
 
 
 def test_too_many_cells_are_refused_in_an_upload_not_on_the_command_line(db, tmp_path, lower_limits):
-    from acsa_db.imports.limits import command_line_limits
+    from acsa_db.imports import command_line_limits
 
     lower_limits(xlsx_max_cells=20)
     rows = [header_row()] + [
@@ -173,7 +171,7 @@ def test_a_cell_over_the_limit_is_refused_and_the_csv_modules_limit_restored(db,
 
 
 def test_more_rows_than_an_upload_takes_are_refused_not_on_the_command_line(db, tmp_path, lower_limits):
-    from acsa_db.imports.limits import command_line_limits
+    from acsa_db.imports import command_line_limits
 
     lower_limits(max_data_rows=3)
     path = tmp_path / "long.csv"
@@ -250,7 +248,7 @@ def test_a_bomb_uploaded_in_the_admin_gets_the_problem_page(
 
 
 def test_an_unknown_limit_in_the_settings_is_an_error(db, lower_limits):
-    from acsa_db.imports.limits import current_limits
+    from acsa_db.imports import current_limits
 
     lower_limits(max_colums=10)
     with pytest.raises(ValueError, match="unknown limits \\['max_colums'\\]"):

@@ -5,9 +5,16 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...imports.exports import EXPORT_FORMATS, EXTENSIONS, REFERENCE_FORMATS, TABLE_FORMATS, export_resource
-from ...imports.registry import resource_for
-from ...imports.resources import TABLE_RESOURCES, SourceResource
+from ...imports import (
+    EXPORT_FORMATS,
+    EXTENSIONS,
+    REFERENCE_FORMATS,
+    TABLE_FORMATS,
+    TABLE_RESOURCES,
+    SourceResource,
+    resource_for,
+    write_export,
+)
 
 
 class Command(BaseCommand):
@@ -38,7 +45,7 @@ class Command(BaseCommand):
             for resource in TABLE_RESOURCES:
                 path = directory / f"{resource.table_name()}.{EXTENSIONS[format]}"
                 with open(path, "wb") as stream:
-                    count = export_resource(resource(), stream, format)
+                    count = write_export(resource(), stream, format)
                 self.stderr.write(f"{path}: {count} rows")
             return
         try:
@@ -51,8 +58,8 @@ class Command(BaseCommand):
             raise CommandError(f"{format} is a format for sources: use --model source.")
         if out:
             with open(out, "wb") as stream:
-                count = export_resource(resource(), stream, format)
+                count = write_export(resource(), stream, format)
         else:
-            count = export_resource(resource(), sys.stdout.buffer, format)
+            count = write_export(resource(), sys.stdout.buffer, format)
             sys.stdout.buffer.flush()
         self.stderr.write(f"{count} rows")

@@ -5,12 +5,18 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from ...imports.limits import command_line_limits
-from ...imports.problems import ImportRefused
-from ...imports.readers import FORMATS, FileInput
-from ...imports.registry import resource_for, resource_for_file, resource_names
-from ...imports.resources import TABLE_RESOURCES
-from ...imports.service import ImportFile, import_files
+from ...imports import (
+    FORMATS,
+    TABLE_RESOURCES,
+    FileInput,
+    ImportFile,
+    ImportRefused,
+    command_line_limits,
+    import_files,
+    resource_for,
+    resource_for_file,
+    resource_names,
+)
 
 
 class Command(BaseCommand):
