@@ -38,7 +38,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import psycopg2
+import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -79,7 +79,7 @@ def holds_sizes(base, name, agreements):
             "(SELECT count(*) FROM agreement WHERE slug NOT LIKE 'syn-%')",
             dbname=name,
         )
-    except psycopg2.Error:
+    except psycopg.Error:
         return False
     # The busy agreement the benchmark adds is synthetic too.
     return curated == 0 and synthetic in (agreements, agreements + 1)
