@@ -850,7 +850,11 @@ def main():
     parser.add_argument("--no-docs", action="store_true", help="do not write docs/performance.md")
     parser.add_argument("--only", default="", help="measure only the pages whose name contains this text")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--pages-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="measure the pages alone (no stock searches, view lookups or export), in every round",
+    )
     args = parser.parse_args()
 
     if args.measure:
@@ -885,7 +889,7 @@ def main():
                     export=not args.no_export and label == "large" and first,
                     only=args.only,
                     rows_to_match=rows_to_match,
-                    pages_only=not first,
+                    pages_only=args.pages_only or not first,
                 )
             )
     runs = {label: combine(results) for label, results in rounds.items()}
