@@ -680,6 +680,8 @@ def report(small, large, info, repeat, rounds=1):
             f"{s.get('sql_ms', 0):.0f}/{big.get('sql_ms', 0):.0f} | {', '.join(big['seq_scans']) or '–'} | {target} |"
         )
     lines += growing_table(growing)
+    if not large["stock_search"] and not large["views"]:  # --pages-only: nothing else was measured
+        return "\n".join(lines), misses
     lines.append("")
     lines.append(
         "Search, large database, the project's search against Django's stock `icontains` search "
