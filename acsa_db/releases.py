@@ -899,7 +899,7 @@ def make_release(
             except OperationalError as error:
                 # PostgreSQL refuses, in REPEATABLE READ, to delete a row that a curator changed
                 # after the snapshot was taken: read a new snapshot, a few times at most.
-                if getattr(error.__cause__, "pgcode", None) != SERIALIZATION_FAILURE:
+                if getattr(error.__cause__, "sqlstate", None) != SERIALIZATION_FAILURE:
                     raise
                 shutil.rmtree(staging / "bundle", ignore_errors=True)
                 if attempt == SNAPSHOT_ATTEMPTS:

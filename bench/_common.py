@@ -73,10 +73,10 @@ def setup_django(database_url):
 
 
 def pg_connect(server_url, dbname="postgres"):
-    import psycopg2
+    import psycopg
 
     parts = urllib.parse.urlsplit(server_url)
-    connection = psycopg2.connect(
+    connection = psycopg.connect(
         host=parts.hostname,
         port=parts.port or 5432,
         user=parts.username or "postgres",

@@ -160,8 +160,12 @@ def copy_import(path):
         "location, host_id, scenario, summary, notes, review_status, version"
     )
     started = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY exercise ({columns}) FROM STDIN", buffer)
+    with (
+        transaction.atomic(),
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY exercise ({columns}) FROM STDIN") as copy,
+    ):
+        copy.write(buffer.getvalue())
     return time.perf_counter() - started
 
 

@@ -13,7 +13,7 @@ import sys
 import uuid
 
 import dj_database_url
-import psycopg2
+import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -39,7 +39,7 @@ def two_databases(tmp_path):
         return
     params = dj_database_url.parse(os.environ["DATABASE_URL"])
     names = [f"acsa_backup_{uuid.uuid4().hex[:10]}_{side}" for side in ("a", "b")]
-    admin = psycopg2.connect(
+    admin = psycopg.connect(
         dbname="postgres",
         user=params["USER"],
         host=params["HOST"],

@@ -30,10 +30,10 @@ postgresql_only = pytest.mark.skipif(
 
 def _other_session():
     """A second connection to the test database, as a curator saving an edit would hold."""
-    import psycopg2
+    import psycopg
 
     settings = connection.settings_dict
-    other = psycopg2.connect(
+    other = psycopg.connect(
         dbname=settings["NAME"],
         host=settings["HOST"] or None,
         port=settings["PORT"] or None,

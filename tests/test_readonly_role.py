@@ -6,12 +6,12 @@ CI) to the test database and try what a researcher's session could try.
 
 import uuid
 
-import psycopg2
+import psycopg
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from psycopg2 import errors
+from psycopg import errors
 
 from acsa_db.sql import view_names
 from acsa_db.sql.catalog import data_tables
@@ -42,7 +42,7 @@ def connect_as(role_name):
 
     def connect(**options):
         settings = connection.settings_dict
-        conn = psycopg2.connect(
+        conn = psycopg.connect(
             dbname=settings["NAME"],
             host=settings["HOST"] or None,
             port=settings["PORT"] or None,
@@ -245,7 +245,7 @@ def test_the_connection_limit_is_enforced(role_name, connect_as):
         cursor.execute("SELECT rolconnlimit FROM pg_roles WHERE rolname = %s", [role_name])
         assert cursor.fetchone() == (1,)
     first = connect_as()
-    with pytest.raises(psycopg2.OperationalError, match="too many connections"):
+    with pytest.raises(psycopg.OperationalError, match="too many connections"):
         connect_as()
     assert run(first, "SELECT 1") == [(1,)]
 

@@ -663,7 +663,7 @@ def test_relay_loops_end_and_sources_no_released_fact_cites_are_left_out(data, r
 
 
 class SerializationFailure(Exception):
-    pgcode = "40001"
+    sqlstate = "40001"
 
 
 def failing_export(times):

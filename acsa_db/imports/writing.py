@@ -112,8 +112,11 @@ class Writer:
         buffer.seek(0)
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         table = connection.ops.quote_name(model._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            copy.write(buffer.getvalue())
 
     # -- updates -------------------------------------------------------------------------------
     def update(self, model, instances, field_names):

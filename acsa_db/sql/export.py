@@ -96,7 +96,7 @@ def _write_csv(connection, relation, path, escape_formulas=False):
     )
     to_cell = _text_cell if escape_formulas else cell
     rows = 0
-    # A server-side cursor on PostgreSQL (psycopg2's ordinary cursor holds the whole result in
+    # A server-side cursor on PostgreSQL (the driver's ordinary cursor holds the whole result in
     # memory before the first fetch): memory stays at one batch, whatever the table's size.
     with open(path, "w", encoding="utf-8", newline="") as handle, connection.chunked_cursor() as cursor:
         writer = csv.writer(handle)

@@ -146,13 +146,13 @@ def _postgres_url(settings_dict, application_name):
 def test_an_import_killed_while_writing_leaves_nothing_written(tmp_path):
     csv_path = write_source_csv(tmp_path / "source.csv", ROWS)
     if connection.vendor == "postgresql":
-        import psycopg2
+        import psycopg
 
         application_name = f"acsa-test-killed-import-{os.getpid()}"
         database_url = _postgres_url(connection.settings_dict, application_name)
 
         def connect():
-            raw = psycopg2.connect(**connection.get_connection_params())
+            raw = psycopg.connect(**connection.get_connection_params())
             raw.autocommit = True
             return raw
 

@@ -108,11 +108,10 @@ class Command(BaseCommand):
                 f"CONNECTION LIMIT {int(connection_limit)}"
             )
             if password:
-                from psycopg2.extensions import encrypt_password
-
                 # Hashed here with the server's scheme (SCRAM), so the plain
                 # password appears in no statement or server log.
-                hashed = encrypt_password(password, name, cursor.cursor)
+                pgconn = cursor.cursor.connection.pgconn
+                hashed = pgconn.encrypt_password(password.encode(), name.encode()).decode()
                 cursor.execute(f"ALTER ROLE {role} PASSWORD %s", [hashed])
             # Defaults for the role's sessions: a session can SET them otherwise (they are advice to
             # a researcher's client, not limits); temp_file_limit, a superuser setting, it cannot.
@@ -154,7 +153,7 @@ class Command(BaseCommand):
         try:
             cursor.execute(f"ALTER ROLE {role} SET temp_file_limit = %s", [size])
         except DatabaseError as error:
-            if getattr(error.__cause__, "pgcode", None) != INSUFFICIENT_PRIVILEGE:
+            if getattr(error.__cause__, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
                 raise
             # The whole command's transaction is rolled back on the way out.
             raise CommandError(
