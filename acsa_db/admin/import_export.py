@@ -20,6 +20,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
@@ -36,17 +37,62 @@ from ..imports import (
     UploadNotPending,
     import_files,
     keep_upload,
+    suggested_sheet,
     take_upload,
     write_export,
 )
 
 PREVIEW_ROWS = 20
 
+# Example files offered for download on the import page, by the resource's table name: copies
+# of docs/examples/ served as static files (tests/test_import_page.py keeps them the same).
+EXAMPLE_FILES = {
+    "agreement sheet": "acsa_db/examples/agreement_sheet.csv",
+    "exercise sheet": "acsa_db/examples/exercise_sheet.csv",
+}
+
+
+def column_help(resource_classes):
+    """For each resource a curator may import: its name, required and other columns, and example file."""
+    described = []
+    for index, resource_class in enumerate(resource_classes):
+        resource = resource_class()
+        required = resource.required_columns()
+        example = EXAMPLE_FILES.get(resource.table_name())
+        described.append(
+            {
+                "index": index,
+                "name": resource_class.get_display_name(),
+                "required": required,
+                "optional": [column for column in resource.import_columns() if column not in required],
+                "example": static(example) if example else None,
+                "example_name": example.rsplit("/", 1)[-1] if example else None,
+            }
+        )
+    return described
+
+
+def sheet_hint(problems, resource_class, resource_classes):
+    """What to tell a curator whose per-table file has a sheet's columns: the sheet to choose, or None."""
+    if getattr(resource_class, "create_only", False):  # already a sheet
+        return None
+    unknown = [p.column for p in problems if p.row == 1 and p.reason.startswith("unknown column")]
+    sheet = suggested_sheet(unknown, resource_classes)
+    if sheet is None:
+        return None
+    return (
+        f"The columns {', '.join(unknown)} are those of the {sheet.table_name()}: choose "
+        f'"{sheet.get_display_name()}" and upload the file again.'
+    )
+
 
 def _megabytes(size):
+    """A file size for people: "20 MB", "19.6 MB", "512 KB" (no ".0" on a round figure)."""
     if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
+        value, unit = size / 1024, "KB"
+    else:
+        value, unit = size / (1024 * 1024), "MB"
+    return f"{value:.1f}".removesuffix(".0") + f" {unit}"
 
 
 class ConfirmUploadForm(forms.Form):
@@ -120,6 +166,9 @@ class ImportExportAdminMixin(ImportExportMixin):
                 except ImportRefused as refusal:
                     context["problems"] = refusal.problems
                     context["truncated"] = refusal.truncated
+                    context["sheet_hint"] = sheet_hint(
+                        refusal.problems, resource_class, self.get_import_resource_classes(request)
+                    )
                 else:
                     pending = keep_upload(
                         request,
@@ -143,6 +192,7 @@ class ImportExportAdminMixin(ImportExportMixin):
                 (r.get_display_name(), r().import_columns())
                 for r in self.get_import_resource_classes(request)
             ],
+            column_help=column_help(self.get_import_resource_classes(request)),
             max_upload=_megabytes(settings.ACSA_IMPORT_MAX_UPLOAD_BYTES),
         )
         request.current_app = self.admin_site.name

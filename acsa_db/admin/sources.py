@@ -9,16 +9,12 @@ from ..imports import SourceResource
 from ..models import Citation, Source
 from ..models.agreements import count_subquery
 from ..search import admin_search_results
-from .display import partial_date
+from .display import change_url, partial_date
 from .filters import DistinctValuesFilter
 from .import_export import ImportExportAdminMixin
 from .paginators import LargeTableAdmin
 from .source_duplicates import SourceWithDuplicateCheckForm
 from .workflow import ConcurrentEditAdmin, HistoryAdmin
-
-
-def _change_url(obj):
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
 @admin.register(Source)
@@ -110,13 +106,13 @@ class SourceAdmin(LargeTableAdmin, ImportExportAdminMixin, ConcurrentEditAdmin, 
                 {
                     "record": record,
                     "kind": record._meta.verbose_name,
-                    "url": _change_url(record),
+                    "url": change_url(record),
                     "items": [
                         {
                             "citation": citation,
-                            "citation_url": _change_url(citation),
+                            "citation_url": change_url(citation),
                             "fact": describe_fact(citation.target),
-                            "fact_url": _change_url(citation.target),
+                            "fact_url": change_url(citation.target),
                             "contradicts": citation.stance == Citation.Stance.CONTRADICTS,
                         }
                         for citation in group.citations
