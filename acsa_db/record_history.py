@@ -31,6 +31,7 @@ from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from simple_history.models import HistoricalRecords
 
+from .history import LOADED_FROM_SEED
 from .models import (
     Agreement,
     AgreementEvent,
@@ -39,6 +40,7 @@ from .models import (
     Domain,
     Exercise,
     ExerciseParticipant,
+    ReviewStatus,
 )
 from .partial_dates import format_partial_date
 from .review import REVIEW_FIELDS, last_verified_at
@@ -362,6 +364,24 @@ def record_changes(record):
     return entries
 
 
+def _verified_at(record):
+    """When the record was last verified, or loaded as verified from the seeded data set."""
+    verified_at = last_verified_at(record)
+    if verified_at is None:
+        verified_at = (
+            type(record)
+            .history.filter(
+                id=record.pk,
+                history_type="+",
+                review_status=ReviewStatus.VERIFIED,
+                history_change_reason__startswith=LOADED_FROM_SEED.partition("{")[0],
+            )
+            .values_list("history_date", flat=True)
+            .first()
+        )
+    return verified_at
+
+
 def changes_since_verification(record):
     """``(verified_at, [FactChanges])``: each fact's net change since the last verification.
 
@@ -369,7 +389,7 @@ def changes_since_verification(record):
     fact is new to the reviewer, and the list is empty). The review fields
     (status, reviewer, date) are the workflow's, not facts, and are left out.
     """
-    verified_at = last_verified_at(record)
+    verified_at = _verified_at(record)
     if verified_at is None:
         return None, []
     review_labels = {capfirst(type(record)._meta.get_field(name).verbose_name) for name in REVIEW_FIELDS}
