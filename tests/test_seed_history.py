@@ -66,7 +66,7 @@ def test_a_seeded_record_s_history_page_shows_its_loading(client, db, make_user)
     assert entries and all(entry.reason == REASON for entry in entries)
 
 
-def test_an_edit_of_a_record_verified_in_the_seed_is_the_only_change_to_review(db, make_user):
+def test_an_edit_of_a_record_verified_in_the_seed_is_the_only_change_to_review(client, db, make_user):
     agreement = Agreement.objects.filter(review_status=ReviewStatus.VERIFIED).first()
     event = agreement.events.exclude(place="").first() or agreement.events.first()
     with changes_by(make_user("curator", "curator")):
@@ -78,3 +78,9 @@ def test_an_edit_of_a_record_verified_in_the_seed_is_the_only_change_to_review(d
     verified_at, facts = changes_since_verification(agreement)
     assert verified_at is not None  # the seed's verification: its first version
     assert [fact.changes for fact in facts] == [[Change("Place", old_place, "A corrected place")]]
+    client.force_login(make_user("reviewer", "reviewer"))
+    page = html.unescape(
+        client.get(reverse("admin:acsa_db_agreement_change", args=[agreement.pk])).content.decode()
+    )
+    assert "the version loaded, as verified, from the seeded data set" in page
+    assert "A corrected place" in page
