@@ -178,15 +178,13 @@ def _event_label(event):
     return f"{event.get_kind_display()}, {when}"
 
 
-def _domain_lists(history_ids):
+def _domain_lists(exercise_pk):
     """``{history_id: "air, sea"}``: the domains each version of an exercise listed."""
     lists = defaultdict(list)
-    if not history_ids:
-        return lists
     names = dict(Domain.objects.values_list("pk", "name"))
     for m2m_field in Exercise.history.model._history_m2m_fields:
         links = HistoricalRecords.m2m_models[m2m_field]
-        for history_id, domain_id in links.objects.filter(history_id__in=history_ids).values_list(
+        for history_id, domain_id in links.objects.filter(history__id=exercise_pk).values_list(
             "history_id", "domain_id"
         ):
             lists[history_id].append(names.get(domain_id, f"domain {domain_id}"))
@@ -219,7 +217,7 @@ class _Reader:
                     needed[_organization_model()].add(row.organization_id)
         self.labels = _related_labels(needed)
         exercise_rows = rows_by_model.get(Exercise, [])
-        self.domains = _domain_lists([row.history_id for row in exercise_rows]) if exercise_rows else {}
+        self.domains = _domain_lists(record.pk) if exercise_rows else {}
 
     def related_label(self, related_model, pk):
         if pk is None:
