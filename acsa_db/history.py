@@ -113,3 +113,30 @@ def record_links(model, pks, history_date):
                     f"AND ({latest}) IS NOT NULL",
                     [moment, *chunk, moment],
                 )
+
+
+# The change reason of the first history row of each row load_fixtures loads.
+LOADED_FROM_SEED = "Loaded from the seeded data set, version {version}"
+
+
+def record_initial_versions(models, reason, history_date):
+    """Write a first history row (``+``, no user, ``reason``) for each row of ``models`` that has none.
+
+    ``loaddata`` saves raw, which simple-history does not record: without this
+    the seeded records' history pages would be empty, and the first edit of
+    one would show no values before it. Rows that have a history already
+    (loaded before, or written since) get nothing, so loading again adds no
+    row. An exercise's first version lists its domains (``record_links``).
+    Returns ``{model: rows written}``.
+    """
+    written = {}
+    for model in models:
+        manager = getattr(model, model._meta.simple_history_manager_attribute)
+        pk_name = model._meta.pk.attname
+        missing = list(model._base_manager.exclude(pk__in=manager.values(pk_name)).order_by(pk_name))
+        manager.bulk_history_create(
+            missing, batch_size=500, default_change_reason=reason, default_date=history_date
+        )
+        record_links(model, [row.pk for row in missing], history_date)
+        written[model] = len(missing)
+    return written

@@ -31,6 +31,7 @@ from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from simple_history.models import HistoricalRecords
 
+from .history import LOADED_FROM_SEED
 from .models import (
     Agreement,
     AgreementEvent,
@@ -39,6 +40,7 @@ from .models import (
     Domain,
     Exercise,
     ExerciseParticipant,
+    ReviewStatus,
 )
 from .partial_dates import format_partial_date
 from .review import REVIEW_FIELDS, last_verified_at
@@ -176,15 +178,13 @@ def _event_label(event):
     return f"{event.get_kind_display()}, {when}"
 
 
-def _domain_lists(history_ids):
+def _domain_lists(exercise_pk):
     """``{history_id: "air, sea"}``: the domains each version of an exercise listed."""
     lists = defaultdict(list)
-    if not history_ids:
-        return lists
     names = dict(Domain.objects.values_list("pk", "name"))
     for m2m_field in Exercise.history.model._history_m2m_fields:
         links = HistoricalRecords.m2m_models[m2m_field]
-        for history_id, domain_id in links.objects.filter(history_id__in=history_ids).values_list(
+        for history_id, domain_id in links.objects.filter(history__id=exercise_pk).values_list(
             "history_id", "domain_id"
         ):
             lists[history_id].append(names.get(domain_id, f"domain {domain_id}"))
@@ -217,7 +217,7 @@ class _Reader:
                     needed[_organization_model()].add(row.organization_id)
         self.labels = _related_labels(needed)
         exercise_rows = rows_by_model.get(Exercise, [])
-        self.domains = _domain_lists([row.history_id for row in exercise_rows]) if exercise_rows else {}
+        self.domains = _domain_lists(record.pk) if exercise_rows else {}
 
     def related_label(self, related_model, pk):
         if pk is None:
@@ -362,6 +362,24 @@ def record_changes(record):
     return entries
 
 
+def _verified_at(record):
+    """When the record was last verified, or loaded as verified from the seeded data set."""
+    verified_at = last_verified_at(record)
+    if verified_at is None:
+        verified_at = (
+            type(record)
+            .history.filter(
+                id=record.pk,
+                history_type="+",
+                review_status=ReviewStatus.VERIFIED,
+                history_change_reason__startswith=LOADED_FROM_SEED.partition("{")[0],
+            )
+            .values_list("history_date", flat=True)
+            .first()
+        )
+    return verified_at
+
+
 def changes_since_verification(record):
     """``(verified_at, [FactChanges])``: each fact's net change since the last verification.
 
@@ -369,7 +387,7 @@ def changes_since_verification(record):
     fact is new to the reviewer, and the list is empty). The review fields
     (status, reviewer, date) are the workflow's, not facts, and are left out.
     """
-    verified_at = last_verified_at(record)
+    verified_at = _verified_at(record)
     if verified_at is None:
         return None, []
     review_labels = {capfirst(type(record)._meta.get_field(name).verbose_name) for name in REVIEW_FIELDS}

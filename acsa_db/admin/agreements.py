@@ -13,7 +13,7 @@ from ..search import admin_search_results
 from .autocomplete import KnownObjectsInlineMixin
 from .citations import AgreementCitationInline, AgreementEventCitationInline, AgreementPartyCitationInline
 from .cite import CiteFactsAdmin
-from .display import admin_link, citation_list, partial_date
+from .display import PartialDatesShownAdmin, admin_link, citation_list, partial_date
 from .filters import (
     ContradictingCitationsFilter,
     OccurringChoicesFilter,
@@ -59,7 +59,7 @@ class AgreementPartyInline(KnownObjectsInlineMixin, admin.TabularInline):
         return citation_list(party.citations.all()) if party.pk else "–"
 
 
-class AgreementEventInline(admin.TabularInline):
+class AgreementEventInline(PartialDatesShownAdmin, admin.TabularInline):
     model = AgreementEvent
     form = AgreementEventForm
     fields = ("kind", "date", "party", "place", "note", "citations")

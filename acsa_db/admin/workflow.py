@@ -34,7 +34,7 @@ from .. import review
 from ..coverage import describe_fact, uncited_facts
 from ..models import EditConflict, ReviewStatus
 from .conflicts import conflict_message
-from .display import change_url
+from .display import PartialDatesShownAdmin, change_url
 from .forms import ChangelistVersionedForm
 from .history import RecordHistoryAdmin
 
@@ -66,7 +66,7 @@ def say_if_sent_back(request, statuses_before):
             )
 
 
-class HistoryAdmin(RecordHistoryAdmin):
+class HistoryAdmin(PartialDatesShownAdmin, RecordHistoryAdmin):
     """The history page lists every saved version with who, when and what changed.
 
     Reverting (saving an old version again) needs the permission to change

@@ -220,8 +220,9 @@ def note_fixture_row(sender, instance, raw, **kwargs):
 
     ``loaddata`` writes the row without ``save()`` and then sets its domains
     through the related manager; those links are the fixture's data, and
-    its review status (verified, disputed) must stay as loaded. Fixture
-    loading writes no history (README, History), its links neither.
+    its review status (verified, disputed) must stay as loaded. loaddata
+    writes no history, its links neither: load_fixtures writes each loaded
+    row's first version afterwards (``acsa_db.history.record_initial_versions``).
     """
     if raw:
         instance._links_from_fixture = True

@@ -8,6 +8,7 @@ from django import template
 
 from ..models import ReviewStatus
 from ..record_history import changes_since_verification as changes_of
+from ..review import last_verified_at
 
 register = template.Library()
 
@@ -17,8 +18,12 @@ SHOWN_FOR = (ReviewStatus.NEEDS_REVIEW, ReviewStatus.DISPUTED)
 
 @register.simple_tag
 def changes_since_verification(record):
-    """``{"verified_at": ..., "facts": [FactChanges]}``, or None when the record waits for no review."""
+    """``{"verified_at", "from_seed", "facts": [FactChanges]}``, or None when the record waits for no review.
+
+    ``from_seed``: no reviewer verified it here; it was loaded as verified.
+    """
     if record is None or record.pk is None or record.review_status not in SHOWN_FOR:
         return None
     verified_at, facts = changes_of(record)
-    return {"verified_at": verified_at, "facts": facts}
+    from_seed = verified_at is not None and last_verified_at(record) is None
+    return {"verified_at": verified_at, "from_seed": from_seed, "facts": facts}
