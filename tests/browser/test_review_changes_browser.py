@@ -84,7 +84,7 @@ def test_reviewer_sees_only_the_facts_changed_since_verification(
     curator.fill("#id_date", "2024-07-15")
     steps.shot(curator, "curator-edits-the-event")
     curator.click("input[name=_save]")
-    expect(curator.locator(".messagelist")).to_contain_text("back to needs review")
+    expect(curator.locator(".messagelist")).to_contain_text("it needs review again")
 
     reviewer = sign_in(browser, live_server, "rafael")
     reviewer.goto(f"{live_server.url}/admin/acsa_db/agreement/{agreement.pk}/change/")
@@ -110,5 +110,5 @@ def test_reviewer_sees_only_the_facts_changed_since_verification(
 
     reviewer.goto(f"{live_server.url}/admin/acsa_db/agreement/{agreement.pk}/change/")
     reviewer.click("input[name=_review_verify]")
-    expect(reviewer.locator(".messagelist")).to_contain_text("is now verified")
+    expect(reviewer.locator(".messagelist")).to_contain_text("is verified")
     expect(reviewer.locator("#changes-since-verification")).to_have_count(0)
