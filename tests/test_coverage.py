@@ -19,6 +19,8 @@ from acsa_db.coverage import (
 )
 from acsa_db.models import Agreement, Citation, Exercise, Source
 
+from .query_plans import explain, has_subplan, joins, node_types, scans_of, uses_index
+
 
 def test_report_counts_per_table(cited_agreement, exercise, source):
     participant = exercise.participants.get(country__iso3="JPN")
@@ -109,19 +111,15 @@ def test_the_sample_and_the_newest_facts_are_checked_one_index_probe_each(drills
     probing = [query["sql"] for query in queries if "\"stance\" = 'supports'" in query["sql"]]
     probing = [sql for sql in probing if 'FROM "exercise"' in sql]
     assert len(probing) == 2, probing  # the sample's counts, the newest facts' walk
-    with connection.cursor() as cursor:
+    for sql in probing:
         # Statistics vary over a test run: leave the planner index-only scans alone, which a
         # join with the citations could use as well as a probe per fact.
-        for scan in ("seqscan", "indexscan", "bitmapscan"):
-            cursor.execute(f"SET LOCAL enable_{scan} = off")
-        for sql in probing:
-            cursor.execute(f"EXPLAIN {sql}")
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            # Not an anti-join with the citations (merged, it reads the whole index): a subplan
-            # run per fact, reading the (target, stance, claim) index alone: an exercise is dated,
-            # so whether a citation backs its date is read from the index too.
-            assert "Anti Join" not in plan and "SubPlan" in plan, plan
-            assert "Index Only Scan using citation_exercise_stance_claim" in plan, plan
+        plan = explain(sql, disable=["seqscan", "indexscan", "bitmapscan"])
+        # Not an anti-join with the citations (merged, it reads the whole index): a subplan
+        # run per fact, reading the (target, stance, claim) index alone: an exercise is dated,
+        # so whether a citation backs its date is read from the index too.
+        assert not joins(plan, "Anti") and has_subplan(plan), plan
+        assert uses_index(plan, "citation_exercise_stance_claim", "Index Only Scan"), plan
 
 
 @on_postgresql
@@ -178,15 +176,13 @@ def test_the_cited_count_reads_only_the_target_and_stance_index(table):
     fact_id = f"{table.citation_field}_id"
     citing = Citation.objects.filter(**{f"{fact_id}__isnull": False}, stance="supports")
     sql, params = citing.order_by().values(fact_id).distinct().query.sql_with_params()
-    with connection.cursor() as cursor:
-        # On an empty table every plan costs about the same: leave the planner only index-only
-        # scans, which it can use only with an index that holds both columns.
-        for scan in ("seqscan", "indexscan", "bitmapscan"):
-            cursor.execute(f"SET LOCAL enable_{scan} = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert f"Index Only Scan using {index} on citation" in plan, plan
-    assert "Sort" not in plan, plan  # the index gives the facts in order: no sort for DISTINCT
+    # On an empty table every plan costs about the same: leave the planner only index-only
+    # scans, which it can use only with an index that holds both columns.
+    plan = explain(sql, params, disable=["seqscan", "indexscan", "bitmapscan"])
+    [scan] = scans_of(plan, "citation")
+    assert (scan["Node Type"], scan["Index Name"]) == ("Index Only Scan", index), plan
+    # The index gives the facts in order: no sort for DISTINCT.
+    assert not [node for node in node_types(plan) if "Sort" in node], plan
 
 
 def test_coverage_page_links_each_uncited_fact_to_where_it_is_fixed(client, agreement, viewer):

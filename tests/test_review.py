@@ -423,6 +423,10 @@ def agreement_factory(acsa_type):
 def test_event_change_on_a_draft_bumps_the_version(agreement, curator):
     """A change of a fact outdates any open page of its record, verified or not."""
     before = agreement.version
-    review.fact_changed(agreement, curator)
-    assert Agreement.objects.get(pk=agreement.pk).version == before + 1
-    assert AgreementEvent.objects.filter(agreement=agreement).exists()
+    event = AgreementEvent.objects.get(agreement=agreement)
+    event.place = "Berlin"
+    event.save()
+    stored = Agreement.objects.get(pk=agreement.pk)
+    assert stored.version == before + 1
+    assert stored.review_status == "draft"  # a draft stays a draft; only its version moves
+    assert AgreementEvent.objects.get(pk=event.pk).place == "Berlin"
