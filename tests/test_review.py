@@ -12,6 +12,8 @@ from acsa_db import review
 from acsa_db.models import Agreement, AgreementEvent, Citation, Exercise, ReviewStatus
 from acsa_db.review import ReviewRefused
 
+from .factories import AgreementFactory
+
 
 def messages_of(response):
     return [str(m) for m in get_messages(response.wsgi_request)]
@@ -413,9 +415,7 @@ def test_seeded_verified_records_load(db):
 @pytest.fixture
 def agreement_factory(acsa_type):
     def make(slug):
-        return Agreement.objects.create(
-            slug=slug, title="Uncited test agreement", short_title="Uncited test agreement", type=acsa_type
-        )
+        return AgreementFactory(slug=slug, title="Uncited test agreement", type=acsa_type)
 
     return make
 
