@@ -1,8 +1,8 @@
 """Properties with an oracle: what must hold for every input, not only for the examples we thought of.
 
 - a partial date prints as it was written, and parses back to itself;
-- the Python check that an end falls before its start (the imports' and the
-  forms' message) agrees with the database's CHECK constraint, day for day;
+- the Python check that an end falls before its start (which names the row
+  and field in an import) agrees with the database's CHECK constraint;
 - normalising a source's URL never fails, and its normal form is a fixed point.
 """
 
