@@ -58,7 +58,9 @@ def normalise_url(url):
     port = _port(parts)
     if port and not (parts.scheme in ("http", "https") and port in (80, 443)):
         host = f"{host}:{port}"
-    path = parts.path.rstrip("/")
+    # Whitespace too: strip() takes it off the end of the whole URL, so a path that ends in it
+    # (before a fragment) would otherwise normalise differently once the fragment is gone.
+    path = re.sub(r"[/\s]+$", "", parts.path)
     query = sorted(
         (key, value)
         for key, value in parse_qsl(parts.query, keep_blank_values=True)

@@ -1,4 +1,4 @@
-"""Shared fixtures: small builders for records, and the reference data."""
+"""Shared fixtures: a few named records built with tests/factories.py, and the reference data."""
 
 import datetime
 
@@ -6,18 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from acsa_db.models import (
-    Agreement,
-    AgreementEvent,
-    AgreementParty,
-    AgreementType,
-    Citation,
-    Country,
-    Exercise,
-    ExerciseParticipant,
-    Organization,
-    Source,
-)
+from acsa_db.models import AgreementEvent, Citation, Source
+from tests import factories
 from tests.browser import CHROMIUM, INSTALL_HINT, browser_tests_required
 
 
@@ -56,43 +46,27 @@ def reference_data(db):
 
 @pytest.fixture
 def japan(db):
-    return Country.objects.get_or_create(
-        iso3="JPN",
-        defaults={"iso2": "JP", "iso_numeric": "392", "cow_code": 740, "cow_abbrev": "JPN", "name": "Japan"},
-    )[0]
+    return factories.japan()
 
 
 @pytest.fixture
 def germany(db):
-    return Country.objects.get_or_create(
-        iso3="DEU",
-        defaults={
-            "iso2": "DE",
-            "iso_numeric": "276",
-            "cow_code": 255,
-            "cow_abbrev": "GMY",
-            "name": "Germany",
-        },
-    )[0]
+    return factories.germany()
 
 
 @pytest.fixture
 def nato(db):
-    return Organization.objects.get_or_create(
-        acronym="NATO", defaults={"name": "North Atlantic Treaty Organization"}
-    )[0]
+    return factories.OrganizationFactory(acronym="NATO", name="North Atlantic Treaty Organization")
 
 
 @pytest.fixture
 def acsa_type(db):
-    return AgreementType.objects.get_or_create(
-        code="ACSA", defaults={"name": "Acquisition and Cross-Servicing Agreement"}
-    )[0]
+    return factories.AgreementTypeFactory(code="ACSA")
 
 
 @pytest.fixture
 def source(db):
-    return Source.objects.create(
+    return factories.SourceFactory(
         slug="mofa-test-release",
         title="Test release",
         publisher="Ministry of Foreign Affairs of Japan",
@@ -106,15 +80,14 @@ def source(db):
 
 @pytest.fixture
 def agreement(db, acsa_type, japan, germany):
-    agreement = Agreement.objects.create(
+    agreement = factories.AgreementFactory(
         slug="acsa-jpn-deu-2024",
         title="Agreement between Japan and Germany on reciprocal supplies",
         short_title="Japan–Germany ACSA",
         type=acsa_type,
+        parties=[japan, germany],
     )
-    AgreementParty.objects.create(agreement=agreement, country=japan)
-    AgreementParty.objects.create(agreement=agreement, country=germany)
-    AgreementEvent.objects.create(
+    factories.AgreementEventFactory(
         agreement=agreement,
         kind=AgreementEvent.Kind.SIGNATURE,
         date=datetime.date(2024, 1, 29),
@@ -126,7 +99,7 @@ def agreement(db, acsa_type, japan, germany):
 
 @pytest.fixture
 def exercise(db, japan, germany):
-    exercise = Exercise.objects.create(
+    exercise = factories.ExerciseFactory(
         slug="test-exercise-2022",
         name="Test exercise",
         start_date=datetime.date(2022, 9, 28),
@@ -135,14 +108,14 @@ def exercise(db, japan, germany):
         end_date_precision="day",
         host=japan,
     )
-    ExerciseParticipant.objects.create(exercise=exercise, country=japan, role="host")
-    ExerciseParticipant.objects.create(exercise=exercise, country=germany, forces="3 Eurofighter")
+    factories.ExerciseParticipantFactory(exercise=exercise, country=japan, role="host")
+    factories.ExerciseParticipantFactory(exercise=exercise, country=germany, forces="3 Eurofighter")
     return exercise
 
 
 @pytest.fixture
 def citation(db, source, agreement):
-    return Citation.objects.create(source=source, agreement=agreement, claim=Citation.Claim.EXISTENCE)
+    return factories.CitationFactory(source=source, agreement=agreement, claim=Citation.Claim.EXISTENCE)
 
 
 @pytest.fixture
@@ -177,16 +150,14 @@ def data_release(db, settings, tmp_path):
 
 
 @pytest.fixture
-def make_user(db, django_user_model):
+def make_user(db):
     """A staff user in the given groups (viewer, curator, reviewer), created by the roles migration."""
-    from django.contrib.auth.models import Group
 
     def make(username, *roles, staff=True, superuser=False, password=None):
         # No password unless a test signs in through the login form: hashing one takes a while.
-        user = django_user_model.objects.create_user(
-            username, f"{username}@example.org", password, is_staff=staff, is_superuser=superuser
+        user = factories.UserFactory(
+            username=username, roles=roles, is_staff=staff, is_superuser=superuser, password=password
         )
-        user.groups.set(Group.objects.filter(name__in=roles))
         assert user.groups.count() == len(roles), "the roles migration did not create the groups"
         return user
 
@@ -213,9 +184,9 @@ def cited_agreement(citation):
     """The agreement fixture with every fact (itself, its event, its two parties) cited."""
     agreement = citation.agreement
     for event in agreement.events.all():
-        Citation.objects.create(source=citation.source, agreement_event=event, claim=Citation.Claim.DATE)
+        factories.CitationFactory(source=citation.source, agreement_event=event, claim=Citation.Claim.DATE)
     for party in agreement.parties.all():
-        Citation.objects.create(source=citation.source, agreement_party=party, claim=Citation.Claim.PARTIES)
+        factories.CitationFactory(source=citation.source, agreement_party=party, claim=Citation.Claim.PARTIES)
     return agreement
 
 

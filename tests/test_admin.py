@@ -24,6 +24,16 @@ from acsa_db.models import (
     Source,
 )
 
+from .factories import (
+    AgreementEventFactory,
+    AgreementFactory,
+    AgreementPartyFactory,
+    CitationFactory,
+    CountryFactory,
+    ExerciseFactory,
+    ExerciseParticipantFactory,
+)
+
 ACSA_MODELS = [model for model in admin.site._registry if model._meta.app_label == "acsa_db"]
 
 
@@ -220,39 +230,32 @@ def test_bad_inline_date_is_a_form_error_naming_the_field(staff_client, agreemen
 
 
 def make_agreements(n, acsa_type, source):
-    countries = [
-        Country.objects.create(iso3=f"Q{i:02d}"[:3], cow_abbrev="", name=f"Country {i}") for i in range(n + 1)
-    ]
+    countries = CountryFactory.create_batch(n + 1)
     for i in range(n):
-        agreement = Agreement.objects.create(
-            slug=f"a-{i}", title=f"A {i}", short_title=f"A {i}", type=acsa_type
+        agreement = AgreementFactory(slug=f"a-{i}", title=f"A {i}", short_title=f"A {i}", type=acsa_type)
+        first = AgreementPartyFactory(agreement=agreement, country=countries[i])
+        AgreementPartyFactory(agreement=agreement, country=countries[i + 1])
+        event = AgreementEventFactory(
+            agreement=agreement, date=datetime.date(2000 + i % 20, 1, 1), date_precision="year"
         )
-        first = AgreementParty.objects.create(agreement=agreement, country=countries[i])
-        AgreementParty.objects.create(agreement=agreement, country=countries[i + 1])
-        event = AgreementEvent.objects.create(
-            agreement=agreement,
-            kind="signature",
-            date=datetime.date(2000 + i % 20, 1, 1),
-            date_precision="year",
-        )
-        Citation.objects.create(source=source, agreement=agreement, claim="existence")
-        Citation.objects.create(source=source, agreement_event=event, claim="date")
-        Citation.objects.create(source=source, agreement_party=first, claim="parties")
+        CitationFactory(source=source, agreement=agreement)
+        CitationFactory(source=source, agreement_event=event, claim="date")
+        CitationFactory(source=source, agreement_party=first, claim="parties")
 
 
 def make_exercises(n, source):
-    host = Country.objects.create(iso3="HST", cow_abbrev="", name="Host")
+    host = CountryFactory(name="Host")
     for i in range(n):
-        exercise = Exercise.objects.create(
+        exercise = ExerciseFactory(
             slug=f"e-{i}",
             name=f"E {i}",
             start_date=datetime.date(2020, 1, 1),
             start_date_precision="year",
             host=host,
         )
-        participant = ExerciseParticipant.objects.create(exercise=exercise, country=host)
-        Citation.objects.create(source=source, exercise=exercise, claim="existence")
-        Citation.objects.create(source=source, exercise_participant=participant, claim="forces")
+        participant = ExerciseParticipantFactory(exercise=exercise, country=host)
+        CitationFactory(source=source, exercise=exercise)
+        CitationFactory(source=source, exercise_participant=participant, claim="forces")
 
 
 def changelist_queries(client, name):

@@ -20,6 +20,8 @@ from django.urls import reverse
 from acsa_db.models import Source
 from acsa_db.source_links import check_url, normalise_url
 
+from .factories import SourceFactory
+
 
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
@@ -89,7 +91,7 @@ def closed_port():
 
 
 def make_source(slug, url):
-    return Source.objects.create(slug=slug, title=slug, kind="news", url=url)
+    return SourceFactory(slug=slug, title=slug, url=url)
 
 
 def test_check_sources_records_each_outcome_and_goes_on(db, httpd, server, closed_port, capsys):

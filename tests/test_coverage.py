@@ -19,11 +19,14 @@ from acsa_db.coverage import (
 )
 from acsa_db.models import Agreement, Citation, Exercise, Source
 
+from .factories import AgreementFactory, CitationFactory
+from .query_plans import explain, has_subplan, joins, node_types, scans_of, uses_index
+
 
 def test_report_counts_per_table(cited_agreement, exercise, source):
     participant = exercise.participants.get(country__iso3="JPN")
-    Citation.objects.create(source=source, exercise_participant=participant, claim="participation")
-    Citation.objects.create(source=source, exercise=exercise, claim="date", stance="contradicts")
+    CitationFactory(source=source, exercise_participant=participant, claim="participation")
+    CitationFactory(source=source, exercise=exercise, claim="date", stance="contradicts")
     report = {row.table.table: row for row in coverage_report()}
     assert (report["agreement"].total, report["agreement"].cited) == (1, 1)
     assert (report["agreement_party"].total, report["agreement_party"].cited) == (2, 2)
@@ -39,9 +42,9 @@ def test_a_fact_cited_twice_counts_once_and_the_uncited_list_keeps_its_limit(exe
         return next(row for row in coverage_report(limit) if row.table.table == "exercise_participant")
 
     assert participants_row(limit=1).uncited_rows == [first]  # both uncited, one listed
-    Citation.objects.create(source=source, exercise_participant=first, claim="participation")
-    Citation.objects.create(source=source, exercise_participant=first, claim="forces")
-    Citation.objects.create(source=source, exercise_participant=first, claim="date", stance="contradicts")
+    CitationFactory(source=source, exercise_participant=first, claim="participation")
+    CitationFactory(source=source, exercise_participant=first, claim="forces")
+    CitationFactory(source=source, exercise_participant=first, claim="date", stance="contradicts")
     row = participants_row(limit=1)
     assert (row.total, row.cited, row.contradicted) == (2, 1, 1)
     assert row.uncited_rows == [second]
@@ -50,10 +53,10 @@ def test_a_fact_cited_twice_counts_once_and_the_uncited_list_keeps_its_limit(exe
 def test_a_table_whose_every_fact_is_cited_is_not_searched_for_uncited_ones(exercise, source):
     participants = next(table for table in FACT_TABLES if table.table == "exercise_participant")
     first, second = exercise.participants.order_by("pk")
-    Citation.objects.create(source=source, exercise_participant=first, claim="participation")
+    CitationFactory(source=source, exercise_participant=first, claim="participation")
     with CaptureQueriesContext(connection) as one_uncited:
         assert table_coverage(participants).uncited_rows == [second]
-    Citation.objects.create(source=source, exercise_participant=second, claim="participation")
+    CitationFactory(source=source, exercise_participant=second, claim="participation")
     with CaptureQueriesContext(connection) as none_uncited:
         row = table_coverage(participants)
     assert (row.total, row.cited, row.uncited_rows) == (2, 2, [])
@@ -76,7 +79,7 @@ def drills(db, source, monkeypatch):
     Citation.objects.bulk_create(
         Citation(source=source, exercise=drill, claim="existence") for n, drill in enumerate(drills) if n % 4
     )
-    Citation.objects.create(source=source, exercise=drills[1], claim="date", stance="contradicts")
+    CitationFactory(source=source, exercise=drills[1], claim="date", stance="contradicts")
     return drills
 
 
@@ -109,19 +112,15 @@ def test_the_sample_and_the_newest_facts_are_checked_one_index_probe_each(drills
     probing = [query["sql"] for query in queries if "\"stance\" = 'supports'" in query["sql"]]
     probing = [sql for sql in probing if 'FROM "exercise"' in sql]
     assert len(probing) == 2, probing  # the sample's counts, the newest facts' walk
-    with connection.cursor() as cursor:
+    for sql in probing:
         # Statistics vary over a test run: leave the planner index-only scans alone, which a
         # join with the citations could use as well as a probe per fact.
-        for scan in ("seqscan", "indexscan", "bitmapscan"):
-            cursor.execute(f"SET LOCAL enable_{scan} = off")
-        for sql in probing:
-            cursor.execute(f"EXPLAIN {sql}")
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            # Not an anti-join with the citations (merged, it reads the whole index): a subplan
-            # run per fact, reading the (target, stance, claim) index alone: an exercise is dated,
-            # so whether a citation backs its date is read from the index too.
-            assert "Anti Join" not in plan and "SubPlan" in plan, plan
-            assert "Index Only Scan using citation_exercise_stance_claim" in plan, plan
+        plan = explain(sql, disable=["seqscan", "indexscan", "bitmapscan"])
+        # Not an anti-join with the citations (merged, it reads the whole index): a subplan
+        # run per fact, reading the (target, stance, claim) index alone: an exercise is dated,
+        # so whether a citation backs its date is read from the index too.
+        assert not joins(plan, "Anti") and has_subplan(plan), plan
+        assert uses_index(plan, "citation_exercise_stance_claim", "Index Only Scan"), plan
 
 
 @on_postgresql
@@ -178,15 +177,13 @@ def test_the_cited_count_reads_only_the_target_and_stance_index(table):
     fact_id = f"{table.citation_field}_id"
     citing = Citation.objects.filter(**{f"{fact_id}__isnull": False}, stance="supports")
     sql, params = citing.order_by().values(fact_id).distinct().query.sql_with_params()
-    with connection.cursor() as cursor:
-        # On an empty table every plan costs about the same: leave the planner only index-only
-        # scans, which it can use only with an index that holds both columns.
-        for scan in ("seqscan", "indexscan", "bitmapscan"):
-            cursor.execute(f"SET LOCAL enable_{scan} = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert f"Index Only Scan using {index} on citation" in plan, plan
-    assert "Sort" not in plan, plan  # the index gives the facts in order: no sort for DISTINCT
+    # On an empty table every plan costs about the same: leave the planner only index-only
+    # scans, which it can use only with an index that holds both columns.
+    plan = explain(sql, params, disable=["seqscan", "indexscan", "bitmapscan"])
+    [scan] = scans_of(plan, "citation")
+    assert (scan["Node Type"], scan["Index Name"]) == ("Index Only Scan", index), plan
+    # The index gives the facts in order: no sort for DISTINCT.
+    assert not [node for node in node_types(plan) if "Sort" in node], plan
 
 
 def test_coverage_page_links_each_uncited_fact_to_where_it_is_fixed(client, agreement, viewer):
@@ -205,7 +202,7 @@ def test_coverage_page_links_each_uncited_fact_to_where_it_is_fixed(client, agre
 
 
 def test_uncited_facts_filter(client, cited_agreement, acsa_type, viewer):
-    bare = Agreement.objects.create(slug="bare", title="Bare", short_title="Bare", type=acsa_type)
+    bare = AgreementFactory(slug="bare", title="Bare", type=acsa_type)
     assert list(with_uncited_facts(Agreement.objects.all())) == [bare]
     # Citing only the record still leaves its event uncited.
     party = cited_agreement.parties.first()
@@ -217,15 +214,13 @@ def test_uncited_facts_filter(client, cited_agreement, acsa_type, viewer):
         bare,
         cited_agreement,
     }
-    Citation.objects.create(source=Citation.objects.first().source, agreement_party=party, claim="parties")
+    CitationFactory(source=Citation.objects.first().source, agreement_party=party, claim="parties")
     assert list(client.get(changelist, {"uncited": "no"}).context["cl"].result_list) == [cited_agreement]
 
 
 def test_contradicting_citations_filter(client, cited_agreement, exercise, source, viewer):
     participant = exercise.participants.first()
-    Citation.objects.create(
-        source=source, exercise_participant=participant, claim="forces", stance="contradicts"
-    )
+    CitationFactory(source=source, exercise_participant=participant, claim="forces", stance="contradicts")
     assert list(with_contradicting_citations(Exercise.objects.all())) == [exercise]
     assert list(with_contradicting_citations(Agreement.objects.all())) == []
     client.force_login(viewer)
@@ -237,7 +232,7 @@ def test_contradicting_citations_filter(client, cited_agreement, exercise, sourc
 
 def test_record_page_shows_citations_per_fact_and_what_is_missing(client, exercise, source, viewer):
     japan = exercise.participants.get(country__iso3="JPN")
-    Citation.objects.create(source=source, exercise_participant=japan, claim="forces", stance="contradicts")
+    CitationFactory(source=source, exercise_participant=japan, claim="forces", stance="contradicts")
     client.force_login(viewer)
     page = client.get(reverse("admin:acsa_db_exercise_change", args=[exercise.pk])).content.decode()
     # The contradicting citation stands out; the uncited participant says so.
@@ -258,10 +253,10 @@ def test_a_dated_fact_is_cited_only_by_a_citation_of_its_date(cited_agreement, e
     exercises = next(table for table in FACT_TABLES if table.table == "exercise")
     signed = cited_agreement.events.create(kind="amendment", date="2025-03-01", date_precision="month")
     undated = cited_agreement.events.create(kind="negotiation_launch", place="Berlin")
-    Citation.objects.create(source=source, agreement_event=signed, claim="existence")
-    Citation.objects.create(source=source, agreement_event=undated, claim="existence")
+    CitationFactory(source=source, agreement_event=signed, claim="existence")
+    CitationFactory(source=source, agreement_event=undated, claim="existence")
     assert exercise.start_date is not None
-    Citation.objects.create(source=source, exercise=exercise, claim="existence")
+    CitationFactory(source=source, exercise=exercise, claim="existence")
 
     def uncited(table):
         return list(
@@ -282,10 +277,10 @@ def test_a_dated_fact_is_cited_only_by_a_citation_of_its_date(cited_agreement, e
 
     # A citation of the date makes them cited; a contradicting one does not.
     other_report = Source.objects.create(slug="other-report", title="Another report", kind="news")
-    Citation.objects.create(source=other_report, agreement_event=signed, claim="date", stance="contradicts")
+    CitationFactory(source=other_report, agreement_event=signed, claim="date", stance="contradicts")
     assert uncited(events) == [signed]
-    Citation.objects.create(source=source, agreement_event=signed, claim="date")
-    Citation.objects.create(source=source, exercise=exercise, claim="date")
+    CitationFactory(source=source, agreement_event=signed, claim="date")
+    CitationFactory(source=source, exercise=exercise, claim="date")
     assert uncited(events) == [] and uncited(exercises) == []
     assert table_coverage(exercises).cited == 1
     assert probe.get().cited_id == exercise.pk

@@ -12,6 +12,8 @@ from acsa_db import review
 from acsa_db.models import Agreement, AgreementEvent, Citation, Exercise, ReviewStatus
 from acsa_db.review import ReviewRefused
 
+from .factories import AgreementFactory
+
 
 def messages_of(response):
     return [str(m) for m in get_messages(response.wsgi_request)]
@@ -413,9 +415,7 @@ def test_seeded_verified_records_load(db):
 @pytest.fixture
 def agreement_factory(acsa_type):
     def make(slug):
-        return Agreement.objects.create(
-            slug=slug, title="Uncited test agreement", short_title="Uncited test agreement", type=acsa_type
-        )
+        return AgreementFactory(slug=slug, title="Uncited test agreement", type=acsa_type)
 
     return make
 
@@ -423,6 +423,10 @@ def agreement_factory(acsa_type):
 def test_event_change_on_a_draft_bumps_the_version(agreement, curator):
     """A change of a fact outdates any open page of its record, verified or not."""
     before = agreement.version
-    review.fact_changed(agreement, curator)
-    assert Agreement.objects.get(pk=agreement.pk).version == before + 1
-    assert AgreementEvent.objects.filter(agreement=agreement).exists()
+    event = AgreementEvent.objects.get(agreement=agreement)
+    event.place = "Berlin"
+    event.save()
+    stored = Agreement.objects.get(pk=agreement.pk)
+    assert stored.version == before + 1
+    assert stored.review_status == "draft"  # a draft stays a draft; only its version moves
+    assert AgreementEvent.objects.get(pk=event.pk).place == "Berlin"

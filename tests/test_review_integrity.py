@@ -23,6 +23,8 @@ from acsa_db.models import (
 )
 from acsa_db.review import ReviewRefused
 
+from .factories import CitationFactory
+
 BACK = "back to needs review: a fact of the verified record changed"
 
 
@@ -57,10 +59,10 @@ def sea(db):
 @pytest.fixture
 def cited_exercise(exercise, source, air):
     exercise.domains.add(air)
-    Citation.objects.create(source=source, exercise=exercise, claim="existence")
-    Citation.objects.create(source=source, exercise=exercise, claim="date")  # a dated fact cites its date
+    CitationFactory(source=source, exercise=exercise, claim="existence")
+    CitationFactory(source=source, exercise=exercise, claim="date")  # a dated fact cites its date
     for participant in exercise.participants.all():
-        Citation.objects.create(source=source, exercise_participant=participant, claim="participation")
+        CitationFactory(source=source, exercise_participant=participant, claim="participation")
     exercise.refresh_from_db()
     return exercise
 

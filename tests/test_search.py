@@ -10,6 +10,8 @@ from django.urls import reverse
 from acsa_db.models import Agreement, AgreementParty, AgreementType, Citation, Exercise, Source
 from acsa_db.search import DOCUMENTS, prefix_query
 
+from .query_plans import explain, has_subplan, node_types, scans_of, uses_index
+
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="full-text search is PostgreSQL's"
 )
@@ -159,12 +161,9 @@ def test_the_search_query_is_served_by_the_gin_index(records, model):
     # Unordered: an ORDER BY could walk another index (the slug's) and filter on the way.
     queryset = search(model.objects.order_by(), "japan")
     sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        # A few rows make a sequential scan cheaper; forbid it to see whether the index applies.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert DOCUMENTS[model._meta.db_table].index_name in plan, plan
+    # A few rows make a sequential scan cheaper; forbid it to see whether the index applies.
+    plan = explain(sql, params, disable=["seqscan"])
+    assert uses_index(plan, DOCUMENTS[model._meta.db_table].index_name), plan
 
 
 @pytest.fixture
@@ -204,18 +203,15 @@ def test_an_agreement_search_is_answered_by_indexes_alone(rf, admin_user, logist
         request, Agreement.objects.order_by("slug"), "germany logistics"
     )
     sql, params = queryset.values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        # Only bitmap scans allowed: a condition that no index can answer leaves a sequential scan.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    # The listed table itself, not the subqueries' own aliases of it ("on agreement u0").
-    [listed_scan] = [line for line in plan.splitlines() if " on agreement  (" in line]
-    assert "Bitmap Heap Scan" in listed_scan, plan
-    assert "BitmapOr" in plan, plan
-    assert "agreement_search" in plan and "agreement_pkey" in plan, plan
-    assert "SubPlan" not in plan, plan
+    # Only bitmap scans allowed: a condition that no index can answer leaves a sequential scan.
+    plan = explain(sql, params, disable=["seqscan", "indexscan"])
+    # The listed table itself, not the subqueries' own aliases of it (U0, U1...).
+    [listed_scan] = scans_of(plan, "agreement", alias="agreement")
+    assert listed_scan["Node Type"] == "Bitmap Heap Scan", plan
+    assert "BitmapOr" in node_types(listed_scan), plan
+    assert uses_index(plan, "agreement_search", "Bitmap Index Scan"), plan
+    assert uses_index(plan, "agreement_pkey", "Bitmap Index Scan"), plan
+    assert not has_subplan(plan), plan
 
 
 @pytest.fixture
@@ -257,8 +253,5 @@ def test_the_citation_search_finds_citations_by_their_source_and_by_their_own_wo
 def test_substring_search_fields_are_served_by_a_trigram_index(citations, model, column):
     queryset = model.objects.order_by().filter(**{f"{column}__icontains": "dateline"})
     sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert f"{model._meta.db_table}_{column}_trigram" in plan, plan
+    plan = explain(sql, params, disable=["seqscan"])
+    assert uses_index(plan, f"{model._meta.db_table}_{column}_trigram"), plan

@@ -14,9 +14,6 @@ from django.utils import timezone
 
 from acsa_db.models import (
     Agreement,
-    AgreementEvent,
-    AgreementParty,
-    AgreementType,
     Citation,
     Country,
     Exercise,
@@ -27,6 +24,8 @@ from acsa_db.partial_dates import PartialDate
 from acsa_db.sql import CURRENT_VERSION, view_names
 from acsa_db.sql.catalog import VIEWS
 from acsa_db.sql.operations import CreateViews, create_views, drop_views
+
+from .factories import AgreementEventFactory, AgreementFactory, AgreementPartyFactory, AgreementTypeFactory
 
 TODAY = datetime.date.today()
 
@@ -45,26 +44,26 @@ def query(sql, params=()):
 
 def make_agreement(slug, parties, events=(), *, type_code="ACSA", supersedes=None):
     """An agreement with parties ("JPN", ("KOR", "signatory"), "NATO") and events (kind, date[, party])."""
-    agreement = Agreement.objects.create(
+    agreement = AgreementFactory(
         slug=slug,
         title=slug,
         short_title=slug,
-        type=AgreementType.objects.get_or_create(code=type_code, defaults={"name": type_code})[0],
+        type=AgreementTypeFactory(code=type_code, name=type_code),
         supersedes=supersedes,
     )
     party_rows = {}
     for party in parties:
         key, role = (party, "party") if isinstance(party, str) else party
         if Organization.objects.filter(acronym=key).exists():
-            target = {"organization": Organization.objects.get(acronym=key)}
+            target = {"country": None, "organization": Organization.objects.get(acronym=key)}
         else:
             target = {"country": Country.objects.get(iso3=key)}
-        party_rows[key] = AgreementParty.objects.create(agreement=agreement, role=role, **target)
+        party_rows[key] = AgreementPartyFactory(agreement=agreement, role=role, **target)
     for kind, when, *acting in events:
         date = PartialDate.parse(when) if isinstance(when, str) else None
         if isinstance(when, datetime.date):
             date = PartialDate(when, "day")
-        AgreementEvent.objects.create(
+        AgreementEventFactory(
             agreement=agreement,
             kind=kind,
             date=date.date if date else None,
