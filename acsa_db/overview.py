@@ -368,14 +368,16 @@ def network_chart(year=None):
 
 def exercises_chart():
     counts = exercise_counts()
-    title = "Exercises with Japan per year, by partner"
+    title = "Exercises with Japan per year, by partner (an exercise counts once for each partner)"
     if not counts:
         return _empty(title)
+    # Every year between the first and the last, so that a year without exercises shows as a gap.
+    every_year = list(range(counts[0]["year"], counts[-1]["year"] + 1))
     return (
         alt.Chart(alt.Data(values=counts))
         .mark_bar()
         .encode(
-            x=alt.X("year:O", title=None),
+            x=alt.X("year:O", title=None, scale=alt.Scale(domain=every_year), axis=alt.Axis(labelAngle=0)),
             y=alt.Y("sum(exercises):Q", title="exercises with the partner"),
             color=alt.Color("partner:N", title="partner", scale=alt.Scale(scheme="tableau20")),
         )
@@ -394,16 +396,25 @@ def chart(name, year=None):
 
 
 def render(name, fmt, year=None):
-    """The picture as bytes (SVG text encoded, or PNG), from the cache when the data is unchanged."""
+    """The picture as bytes (SVG text encoded, or PNG), from the cache when the data is unchanged.
+
+    A PNG is the SVG rasterised at twice its size (sharp in print), so that
+    both formats of one picture cost one drawing.
+    """
     if name not in CHARTS or fmt not in FORMATS:
         raise KeyError(f"{name}.{fmt}")
-    key = f"acsa-overview:{name}:{fmt}:{year or ''}:{data_version()}"
-    picture = cache.get(key)
-    if picture is None:
-        spec = chart(name, year).configure_view(stroke=None).to_dict()
-        if fmt == "svg":
-            picture = vl_convert.vegalite_to_svg(spec).encode()
-        else:
-            picture = vl_convert.vegalite_to_png(spec, scale=2)
-        cache.set(key, picture, CACHE_SECONDS)
+    key = f"acsa-overview:{name}:{{}}:{year or ''}:{data_version()}"
+    picture = cache.get(key.format(fmt))
+    if picture is not None:
+        return picture
+    svg = cache.get(key.format("svg"))
+    if svg is None:
+        # The chart is ours, not user input: Altair's schema validation would only add time.
+        spec = chart(name, year).configure_view(stroke=None).to_dict(validate=False)
+        svg = vl_convert.vegalite_to_svg(spec).encode()
+        cache.set(key.format("svg"), svg, CACHE_SECONDS)
+    if fmt == "svg":
+        return svg
+    picture = vl_convert.svg_to_png(svg.decode(), scale=2)
+    cache.set(key.format(fmt), picture, CACHE_SECONDS)
     return picture
