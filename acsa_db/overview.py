@@ -324,13 +324,16 @@ def network_chart(year=None):
     for i, name in enumerate(others):
         angle = 2 * pi * i / len(others) - pi / 2
         position[name] = (cos(angle), sin(angle))
-    links = sorted({link for _o, _t, link in edges})
+    pair_links = defaultdict(list)
+    for one, two, link in sorted(edges):
+        pair_links[(one, two)].append(link)
     lines = []
     for (one, two, link), count in sorted(edges.items()):
         (x1, y1), (x2, y2) = position[one], position[two]
-        # Parallel links of one pair side by side: each link kind offset across the line.
+        # The links of one pair side by side, a few pixels apart across the line.
+        links = pair_links[(one, two)]
         length = max(((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5, 1e-9)
-        shift = (links.index(link) - (len(links) - 1) / 2) * 0.012
+        shift = (links.index(link) - (len(links) - 1) / 2) * 0.008
         dx, dy = -(y2 - y1) / length * shift, (x2 - x1) / length * shift
         lines.append(
             {
@@ -356,7 +359,10 @@ def network_chart(year=None):
             y2="y2:Q",
             color=alt.Color("link:N", title="link", scale=alt.Scale(scheme="tableau10")),
             strokeWidth=alt.StrokeWidth(
-                "count:Q", title="agreements or exercises", scale=alt.Scale(range=[1, 6])
+                "count:Q",
+                title="agreements or exercises",
+                scale=alt.Scale(range=[1, 6]),
+                legend=alt.Legend(values=sorted({line["count"] for line in lines})[:8], format="d"),
             ),
         )
     )
