@@ -253,7 +253,19 @@ def exercise_counts():
 
 
 def years():
-    """The years the network can be filtered by: from Japan's first dated agreement or exercise to today."""
+    """The years the network can be filtered by: from Japan's first dated agreement or exercise to today.
+
+    Cached like the pictures: every request for the page or the network asks.
+    """
+    key = f"acsa-overview:years:{data_version()}"
+    found = cache.get(key)
+    if found is None:
+        found = _years()
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _years():
     [row] = _rows(
         f"""
         SELECT
