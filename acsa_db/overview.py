@@ -67,11 +67,14 @@ def coverage_end():
 def data_version():
     """Changes whenever a record the pictures draw is added, changed or deleted.
 
-    Counts catch inserts and deletes made outside the admin; the latest history
-    date catches edits (simple-history records every save and delete).
+    The latest history date catches what the admin, imports and scripts save or
+    delete (simple-history records each); the highest id catches rows inserted
+    by SQL. Both are index lookups (counting rows took 0.3 s at 100,000
+    agreements, on every request). A row deleted or changed by SQL alone shows
+    when the cached picture expires (CACHE_SECONDS).
     """
     tables = ("agreement", "agreement_event", "agreement_party", "exercise", "exercise_participant")
-    parts = [f"(SELECT COUNT(*) FROM {table})" for table in tables]
+    parts = [f"(SELECT MAX(id) FROM {table})" for table in tables]
     parts += [f"(SELECT MAX(history_date) FROM {table}_history)" for table in tables]
     parts.append("(SELECT MAX(last_covered_date) FROM collection_coverage)")
     with connection.cursor() as cursor:
@@ -95,24 +98,65 @@ JAPANS_EXERCISES = f"""
 """
 
 
+def japans_agreement_ids():
+    return [row["agreement_id"] for row in _rows(JAPANS_AGREEMENTS + " ORDER BY jp.agreement_id")]
+
+
+# Ids per query: below SQLite's oldest limit on parameters (999).
+ID_CHUNK = 500
+
+
+def _in_chunks(sql, ids):
+    """Run ``sql`` (with ``{ids}`` where a list of parameters goes) over the ids, a chunk at a time.
+
+    agreement_status is asked with a list of ids, not a subquery: PostgreSQL
+    pushes ``agreement_id IN (1, 2, ...)`` down to the agreement table's index,
+    so the view computes only those agreements' statuses, whereas a semi-join
+    with a subquery made it compute all of them (24 s at 100,000 agreements).
+    """
+    rows = []
+    for start in range(0, len(ids), ID_CHUNK):
+        chunk = ids[start : start + ID_CHUNK]
+        rows += _rows(sql.format(ids=", ".join(["%s"] * len(chunk))), chunk)
+    return rows
+
+
 def agreement_partners():
-    """Each of Japan's agreements once per partner, with its dates from agreement_status."""
-    return _rows(
+    """Each of Japan's agreements once per partner, with its dates from agreement_status.
+
+    The statuses and the partners are two queries joined here: joined in SQL,
+    PostgreSQL computed the statuses before the join (3 s instead of 0.3 s at
+    100,000 agreements).
+    """
+    ids = japans_agreement_ids()
+    statuses = {
+        row["agreement_id"]: row
+        for row in _in_chunks(
+            """
+            SELECT agreement_id, agreement_slug, type_code, status,
+                   signature_date, signature_date_precision, signature_date_latest,
+                   entry_into_force_date, entry_into_force_date_precision, entry_into_force_date_latest,
+                   end_date, end_date_precision, end_date_latest,
+                   superseded_date, superseded_date_precision, superseded_date_latest
+            FROM agreement_status WHERE agreement_id IN ({ids})
+            """,
+            ids,
+        )
+    }
+    partners = _in_chunks(
         f"""
-        SELECT s.agreement_id, s.agreement_slug, s.type_code, s.status,
-               s.signature_date, s.signature_date_precision, s.signature_date_latest,
-               s.entry_into_force_date, s.entry_into_force_date_precision, s.entry_into_force_date_latest,
-               s.end_date, s.end_date_precision, s.end_date_latest,
-               s.superseded_date, s.superseded_date_precision, s.superseded_date_latest,
-               COALESCE(c.name, o.acronym) AS partner, c.iso3 AS partner_iso3
-        FROM agreement_status s
-        JOIN agreement_party p ON p.agreement_id = s.agreement_id AND p.role IN ('party', 'signatory')
+        SELECT p.agreement_id, COALESCE(c.name, o.acronym) AS partner, c.iso3 AS partner_iso3
+        FROM agreement_party p
         LEFT JOIN country c ON c.id = p.country_id
         LEFT JOIN organization o ON o.id = p.organization_id
-        WHERE s.agreement_id IN ({JAPANS_AGREEMENTS})
+        WHERE p.agreement_id IN ({{ids}}) AND p.role IN ('party', 'signatory')
           AND (c.iso3 IS NULL OR c.iso3 <> '{JAPAN}')
-        ORDER BY partner, s.type_code, s.signature_date, s.agreement_id
-        """
+        """,
+        ids,
+    )
+    rows = [{**statuses[p["agreement_id"]], **p} for p in partners if p["agreement_id"] in statuses]
+    return sorted(
+        rows, key=lambda r: (r["partner"], r["type_code"], str(r["signature_date"] or ""), r["agreement_id"])
     )
 
 
@@ -266,18 +310,20 @@ def years():
 
 
 def _years():
-    [row] = _rows(
+    dates = _in_chunks(
+        """
+        SELECT MIN(signature_date) AS first_signed, MIN(entry_into_force_date) AS first_in_force
+        FROM agreement_status WHERE agreement_id IN ({ids})
+        """,
+        japans_agreement_ids(),
+    )
+    dates += _rows(
         f"""
-        SELECT
-            (SELECT MIN(s.signature_date) FROM agreement_status s
-             WHERE s.agreement_id IN ({JAPANS_AGREEMENTS})) AS first_signed,
-            (SELECT MIN(s.entry_into_force_date) FROM agreement_status s
-             WHERE s.agreement_id IN ({JAPANS_AGREEMENTS})) AS first_in_force,
-            (SELECT MIN(e.start_date) FROM exercise e
-             WHERE e.part_of_id IS NULL AND e.id IN ({JAPANS_EXERCISES})) AS first_exercise
+        SELECT MIN(e.start_date) AS first_exercise FROM exercise e
+        WHERE e.part_of_id IS NULL AND e.id IN ({JAPANS_EXERCISES})
         """
     )
-    known = [_day(value).year for value in row.values() if value is not None]
+    known = [_day(value).year for row in dates for value in row.values() if value is not None]
     return list(range(min(known), coverage_end().year + 1)) if known else []
 
 
