@@ -33,9 +33,9 @@ JAPAN = "JPN"
 CHARTS = ("timeline", "network", "exercises")
 FORMATS = ("svg", "png")
 CACHE_SECONDS = 600
-# A readable timeline has at most this many bars; beyond it the latest signed are drawn, and
-# the title says how many were left out.
-TIMELINE_LIMIT = 400
+# A readable timeline has at most this many rows (partner and type); beyond it the rows of the
+# partners with the most agreements are drawn, and the title says so.
+TIMELINE_ROWS = 60
 EXERCISE = "joint exercise"
 PHASE_SIGNED = "signed, not yet in force"
 PHASE_IN_FORCE = "in force"
@@ -341,16 +341,28 @@ def _empty(title):
 
 def timeline_chart():
     marks = timeline_rows()
-    total = len({(m["agreement"], m["partner"]) for m in marks})
     title = "Japan's agreements by partner and type: signature, entry into force, end"
     if not marks:
         return _empty(title)
-    if total > TIMELINE_LIMIT:
-        kept = sorted({(m["start"], m["agreement"], m["partner"]) for m in marks if m["kind"] != PHASE_DATE})
-        keep = {(a, p) for _s, a, p in kept[-TIMELINE_LIMIT:]}
-        marks = [m for m in marks if (m["agreement"], m["partner"]) in keep]
-        title += f" (the {TIMELINE_LIMIT} latest of {total})"
     labels = sorted({m["label"] for m in marks})
+    if len(labels) > TIMELINE_ROWS:
+        agreements = defaultdict(set)
+        for m in marks:
+            agreements[m["partner"]].add(m["agreement"])
+        busiest = sorted(agreements, key=lambda partner: (-len(agreements[partner]), partner))
+        rows_of = defaultdict(set)
+        for m in marks:
+            rows_of[m["partner"]].add(m["label"])
+        kept = set()
+        for partner in busiest:
+            if len(kept) + len(rows_of[partner]) > TIMELINE_ROWS:
+                break
+            kept |= rows_of[partner]
+        kept = kept or set(labels[:TIMELINE_ROWS])
+        partners = len({m["partner"] for m in marks if m["label"] in kept})
+        title += f" ({len(kept)} of {len(labels)} rows: the {partners} partners with the most agreements)"
+        marks = [m for m in marks if m["label"] in kept]
+        labels = sorted(kept)
     base = alt.Chart(alt.Data(values=marks)).encode(
         y=alt.Y("label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=260)),
         x=alt.X("start:T", title=None, axis=alt.Axis(format="%Y")),
@@ -366,9 +378,7 @@ def timeline_chart():
     )
     phases = base.transform_filter(alt.datum.kind != PHASE_DATE).mark_bar(height=8)
     dates = base.transform_filter(alt.datum.kind == PHASE_DATE).mark_bar(height=14, opacity=0.45)
-    return (phases + dates).properties(
-        title=title, width=900, height=alt.Step(16) if len(labels) < 200 else 3200
-    )
+    return (phases + dates).properties(title=title, width=900, height=alt.Step(16))
 
 
 def network_chart(year=None):

@@ -290,3 +290,15 @@ def test_a_hostile_year_is_refused_cleanly(client, viewer, recorded, path, year)
     response = client.get(path, {"year": year})
     assert response.status_code == 400
     assert response.headers["Content-Type"].startswith("text/plain")
+
+
+@pytest.mark.django_db
+def test_a_long_timeline_keeps_the_rows_of_the_busiest_partners_and_says_so(
+    client, viewer, recorded, monkeypatch
+):
+    monkeypatch.setattr(overview, "TIMELINE_ROWS", 1)
+    client.force_login(viewer)
+    text = svg_text(client.get(f"{PAGE}timeline.svg").content)
+    # One agreement each: the tie goes to the first by name.
+    assert "1 of 2 rows: the 1 partners with the most agreements" in text
+    assert "Germany · ACSA" in text and "NATO · ACSA" not in text
