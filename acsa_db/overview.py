@@ -40,6 +40,9 @@ TIMELINE_ROWS = 60
 NETWORK_PARTNERS = 40
 NETWORK_LINKS = 400
 EXERCISE = "joint exercise"
+# Partners named in the exercises picture; the others are summed as OTHER_PARTNERS.
+EXERCISE_PARTNERS = 16
+OTHER_PARTNERS = "other partners"
 PHASE_SIGNED = "signed, not yet in force"
 PHASE_IN_FORCE = "in force"
 PHASE_DATE = "a date's period (day, month or year)"
@@ -487,11 +490,29 @@ def exercises_chart(datasets):
         return _empty(title, datasets)
     # Every year between the first and the last, so that a year without exercises shows as a gap.
     every_year = list(range(counts[0]["year"], counts[-1]["year"] + 1))
+    totals = defaultdict(int)
+    for row in counts:
+        totals[row["partner"]] += row["exercises"]
+    if len(totals) > EXERCISE_PARTNERS:
+        # The busiest partners by name, the rest summed: twenty colours are all a reader tells apart.
+        named = set(sorted(totals, key=lambda p: (-totals[p], p))[: EXERCISE_PARTNERS - 1])
+        merged = defaultdict(int)
+        for row in counts:
+            merged[(row["year"], row["partner"] if row["partner"] in named else OTHER_PARTNERS)] += row[
+                "exercises"
+            ]
+        counts = [{"year": y, "partner": p, "exercises": n} for (y, p), n in sorted(merged.items())]
+        title += f'; {len(totals) - len(named)} partners with fewer exercises as "{OTHER_PARTNERS}"'
     return (
         alt.Chart(_named(datasets, "counts", counts))
         .mark_bar()
         .encode(
-            x=alt.X("year:O", title=None, scale=alt.Scale(domain=every_year), axis=alt.Axis(labelAngle=0)),
+            x=alt.X(
+                "year:O",
+                title=None,
+                scale=alt.Scale(domain=every_year),
+                axis=alt.Axis(labelAngle=0, labelOverlap=True),
+            ),
             y=alt.Y("sum(exercises):Q", title="exercises with the partner"),
             color=alt.Color("partner:N", title="partner", scale=alt.Scale(scheme="tableau20")),
         )

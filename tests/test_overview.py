@@ -319,3 +319,12 @@ def test_a_large_network_keeps_the_busiest_partners_and_strongest_links_and_says
     cache.clear()
     text = svg_text(client.get(f"{PAGE}network.svg").content)
     assert "the 3 strongest links, of 4" in text
+
+
+@pytest.mark.django_db
+def test_exercises_of_many_partners_sum_the_least_busy(client, viewer, recorded, monkeypatch):
+    monkeypatch.setattr(overview, "EXERCISE_PARTNERS", 1)
+    client.force_login(viewer)
+    text = svg_text(client.get(f"{PAGE}exercises.svg").content)
+    assert '2 partners with fewer exercises as "other partners"' in text
+    assert "Germany" not in text and "NATO" not in text
