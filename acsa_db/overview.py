@@ -46,8 +46,6 @@ OTHER_PARTNERS = "other partners"
 PHASE_SIGNED = "signed, not yet in force"
 PHASE_IN_FORCE = "in force"
 PHASE_DATE = "a date's period (day, month or year)"
-# Roles that make a state or organization part of an agreement (as agreement_dyad counts them).
-AGREEMENT_ROLES = ("party", "signatory")
 
 
 def _day(value):
@@ -105,6 +103,7 @@ JAPANS_EXERCISES = f"""
 
 
 def japans_agreement_ids():
+    """Agreements Japan is party to or has signed (the roles agreement_dyad counts)."""
     return [row["agreement_id"] for row in _rows(JAPANS_AGREEMENTS + " ORDER BY jp.agreement_id")]
 
 
