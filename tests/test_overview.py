@@ -290,3 +290,41 @@ def test_a_hostile_year_is_refused_cleanly(client, viewer, recorded, path, year)
     response = client.get(path, {"year": year})
     assert response.status_code == 400
     assert response.headers["Content-Type"].startswith("text/plain")
+
+
+@pytest.mark.django_db
+def test_a_long_timeline_keeps_the_rows_of_the_busiest_partners_and_says_so(
+    client, viewer, recorded, monkeypatch
+):
+    monkeypatch.setattr(overview, "TIMELINE_ROWS", 1)
+    client.force_login(viewer)
+    text = svg_text(client.get(f"{PAGE}timeline.svg").content)
+    # One agreement each: the tie goes to the first by name.
+    assert "1 of 2 rows: the 1 partners with the most agreements" in text
+    assert "Germany · ACSA" in text and "NATO · ACSA" not in text
+
+
+@pytest.mark.django_db
+def test_a_large_network_keeps_the_busiest_partners_and_strongest_links_and_says_so(
+    client, viewer, recorded, monkeypatch
+):
+    monkeypatch.setattr(overview, "NETWORK_PARTNERS", 1)
+    client.force_login(viewer)
+    text = svg_text(client.get(f"{PAGE}network.svg").content)
+    # Germany and NATO each have two links (agreement, exercise) with Japan: the tie goes by name.
+    assert "the 1 partners with the most links to Japan, of 2" in text
+    assert "Germany" in text and "NATO" not in text
+    monkeypatch.setattr(overview, "NETWORK_PARTNERS", 40)
+    monkeypatch.setattr(overview, "NETWORK_LINKS", 3)
+    cache.clear()
+    text = svg_text(client.get(f"{PAGE}network.svg").content)
+    assert "the 3 strongest links, of 4" in text
+
+
+@pytest.mark.django_db
+def test_exercises_of_many_partners_sum_the_least_busy(client, viewer, recorded, monkeypatch):
+    monkeypatch.setattr(overview, "EXERCISE_PARTNERS", 1)
+    client.force_login(viewer)
+    text = svg_text(client.get(f"{PAGE}exercises.svg").content)
+    assert '2 partners with fewer exercises as "other partners"' in text
+    assert "Germany" not in text and "NATO" not in text
