@@ -1,4 +1,4 @@
-"""Screenshots of docs/admin/cite.md: a duplicate source caught before saving, an exercise whose host
+"""Screenshots of docs/admin.md: a duplicate source caught before saving, an exercise whose host
 is added as a participant, and one source cited for every fact of the exercise in one save.
 
 The scenes write an example source and an example exercise, named as examples, into the runner's

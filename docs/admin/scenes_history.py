@@ -1,4 +1,4 @@
-"""Screenshots of docs/admin/history.md: a record's history, and what changed since its verification.
+"""Screenshots of docs/admin.md: a record's history, and what changed since its verification.
 
 The Japan–Germany ACSA is verified in the seeded data set. A curator rewords
 the note of its "negotiations launched" event (same fact, other words), which

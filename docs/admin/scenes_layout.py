@@ -1,4 +1,4 @@
-"""Screenshots of docs/admin/layout.md: pages that fit a 1400 px window, and the import page."""
+"""Screenshots of docs/admin.md: pages that fit a 1400 px window, and the import page."""
 
 from pathlib import Path
 

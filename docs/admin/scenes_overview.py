@@ -1,4 +1,4 @@
-"""Screenshots of the data overview (docs/admin/overview.md): the page, and the network for one year."""
+"""Screenshots of the data overview (docs/admin.md, The data overview): the page, and the network for one year."""
 
 
 def _pictures_loaded(page):
