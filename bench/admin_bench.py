@@ -435,23 +435,30 @@ def changelist_admin(path):
     )
 
 
-def measure(repeat, export, only="", pages_only=False):
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "acsa_db.settings")
-    django.setup()
-    from django.contrib import admin
+def signed_in_client():
+    """A Django test client signed in as the benchmark's superuser (after django.setup())."""
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.test import Client
-
-    from acsa_db.models import Agreement, Citation
 
     user, _ = get_user_model().objects.update_or_create(
         username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
     )
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
+    return client
+
+
+def measure(repeat, export, only="", pages_only=False):
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "acsa_db.settings")
+    django.setup()
+    from django.contrib import admin
+    from django.db import connection
+
+    from acsa_db.models import Agreement, Citation
+
+    client = signed_in_client()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples > 20000 "
@@ -958,17 +965,11 @@ def measure_overview(repeat):
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "acsa_db.settings")
     django.setup()
-    from django.contrib.auth import get_user_model
     from django.core.cache import cache
-    from django.test import Client
 
     from acsa_db.models import Agreement, Exercise
 
-    user, _ = get_user_model().objects.update_or_create(
-        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
-    )
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
+    client = signed_in_client()
     results = {
         "agreements": Agreement.objects.count(),
         "exercises": Exercise.objects.count(),

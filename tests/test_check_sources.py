@@ -163,29 +163,7 @@ def test_different_documents_keep_different_normal_urls():
     assert normalise_url("https://example.org/a") != normalise_url("https://example.org/b")
 
 
-def test_adding_a_source_with_a_known_url_warns(client, source, curator):
-    client.force_login(curator)
-    data = {
-        "title": "Same release, other address",
-        "slug": "same-release",
-        "publisher": "",
-        "authors": "",
-        "kind": "news",
-        "language": "en",
-        "url": "http://www.example.org/release/?utm_campaign=x",
-        "archive_url": "",
-        "published": "",
-        "accessed_on": "",
-        "relays_description": "",
-        "notes": "",
-    }
-    # The warning comes before the save (tests/test_source_duplicates_and_host.py); "Save anyway" saves.
-    response = client.post(reverse("admin:acsa_db_source_add"), data)
-    page = response.content.decode()
-    assert "the same URL once normalised" in page and source.title in page
-    assert not Source.objects.filter(slug="same-release").exists()
-    client.post(reverse("admin:acsa_db_source_add"), {**data, "save_anyway": "on"})
-    assert Source.objects.filter(slug="same-release").exists()  # a warning, not a refusal
+# Adding a source whose URL is another's once normalised: tests/test_source_duplicates_and_host.py.
 
 
 def test_a_url_with_a_port_out_of_range_is_no_server_error(client, source, curator):

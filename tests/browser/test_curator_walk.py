@@ -3,36 +3,24 @@ offered as one), cites all its facts in one save and sends it for review; a revi
 curator changes one fact, and another reviewer sees that change alone on the record's page and verifies
 again; a viewer opens the data overview and downloads a picture."""
 
-import datetime
-
 import pytest
 from playwright.sync_api import expect
 
-from acsa_db.models import Citation, Country, Exercise, ReviewStatus, Source
+from acsa_db.models import Citation, Exercise, ReviewStatus
+from tests.factories import CountryFactory, SourceFactory, japan
+
+from .pages import autocomplete, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "a-long-test-password-20"
-VIEWPORT = {"width": 1400, "height": 900}
 
 
 @pytest.fixture
 def world(roles, make_user):
-    for iso3, iso2, numeric, cow, abbrev, name in (
-        ("JPN", "JP", "392", 740, "JPN", "Japan"),
-        ("AUS", "AU", "036", 900, "AUL", "Australia"),
-    ):
-        Country.objects.create(
-            iso3=iso3, iso2=iso2, iso_numeric=numeric, cow_code=cow, cow_abbrev=abbrev, name=name
-        )
-    Source.objects.create(
-        slug="walk-release",
-        title="Walk release on the exercise",
-        kind="official_statement",
-        url="https://example.org/walk-release",
-        published=datetime.date(2025, 7, 1),
-        published_precision="month",
-    )
+    japan()
+    CountryFactory(iso3="AUS", iso2="AU", iso_numeric="036", cow_code=900, cow_abbrev="AUL", name="Australia")
+    SourceFactory(slug="walk-release", title="Walk release on the exercise", kind="official_statement")
     for username, group in (
         ("carla", "curator"),
         ("rafael", "reviewer"),
@@ -42,31 +30,11 @@ def world(roles, make_user):
         make_user(username, group, password=PASSWORD)
 
 
-def sign_in(browser, live_server, username):
-    page = browser.new_context(viewport=VIEWPORT, accept_downloads=True).new_page()
-    page.problems = []
-    page.on("console", lambda m: page.problems.append(m.text) if "Refused to" in m.text else None)
-    page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    expect(page.locator("#user-tools")).to_contain_text(username.upper(), ignore_case=True)
-    return page
-
-
-def autocomplete(page, select_id, term, choice):
-    page.click(f"#{select_id} + .select2 .select2-selection")
-    page.fill(".select2-container--open .select2-search__field", term)
-    page.locator(".select2-results__option", has_text=choice).first.click()
-    expect(page.locator(f"#select2-{select_id}-container")).to_contain_text(choice)
-
-
 def test_a_curator_and_two_reviewers_walk_an_exercise_from_draft_to_verified(
     live_server, browser, world, steps, tmp_path
 ):
     # The curator adds the exercise and one participant; the host is offered as the other.
-    curator = sign_in(browser, live_server, "carla")
+    curator = sign_in(browser, live_server, "carla", PASSWORD)
     curator.goto(f"{live_server.url}/admin/acsa_db/exercise/add/")
     curator.fill("#id_name", "Walk exercise")
     curator.fill("#id_start_date", "2025-07")
@@ -106,7 +74,7 @@ def test_a_curator_and_two_reviewers_walk_an_exercise_from_draft_to_verified(
     steps.shot(curator, "sent-for-review")
 
     # The first reviewer: a record never verified asks for every fact to be checked.
-    rafael = sign_in(browser, live_server, "rafael")
+    rafael = sign_in(browser, live_server, "rafael", PASSWORD)
     rafael.goto(exercise_url)
     expect(rafael.locator("#changes-since-verification")).to_contain_text("never been verified")
     rafael.click("input[value='Verify']")
@@ -124,7 +92,7 @@ def test_a_curator_and_two_reviewers_walk_an_exercise_from_draft_to_verified(
     expect(curator.locator(".messagelist")).to_contain_text("it needs review again")
 
     # Another reviewer sees that change alone, then verifies.
-    rosa = sign_in(browser, live_server, "rosa")
+    rosa = sign_in(browser, live_server, "rosa", PASSWORD)
     rosa.goto(exercise_url)
     section = rosa.locator("#changes-since-verification")
     rows = section.locator("tr.acsa-review-change")
@@ -139,7 +107,7 @@ def test_a_curator_and_two_reviewers_walk_an_exercise_from_draft_to_verified(
     assert (exercise.review_status, exercise.reviewed_by.username) == (ReviewStatus.VERIFIED, "rosa")
 
     # A viewer opens the data overview from the index and downloads a picture.
-    vera = sign_in(browser, live_server, "vera")
+    vera = sign_in(browser, live_server, "vera", PASSWORD)
     vera.get_by_role("link", name="Data overview").click()
     expect(vera.locator("h1")).to_have_text("Data overview")
     steps.shot(vera, "overview")

@@ -18,10 +18,11 @@ from acsa_db.models import (
     Source,
 )
 
+from .pages import sign_in
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "a-long-test-password-1"
-VIEWPORT = {"width": 1400, "height": 900}
 
 
 @pytest.fixture
@@ -62,23 +63,13 @@ def verified_agreement(roles, make_user):
     return review.verify(agreement, make_user("first-reviewer", "reviewer"))
 
 
-def sign_in(browser, live_server, username):
-    page = browser.new_context(viewport=VIEWPORT).new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    expect(page.locator("#user-tools")).to_contain_text(username.upper(), ignore_case=True)
-    return page
-
-
 def test_reviewer_sees_only_the_facts_changed_since_verification(
     live_server, browser, verified_agreement, steps
 ):
     agreement = verified_agreement
     event = agreement.events.get()
 
-    curator = sign_in(browser, live_server, "carla")
+    curator = sign_in(browser, live_server, "carla", PASSWORD)
     curator.goto(f"{live_server.url}/admin/acsa_db/agreementevent/{event.pk}/change/")
     curator.fill("#id_place", "Berlin")
     curator.fill("#id_date", "2024-07-15")
@@ -86,7 +77,7 @@ def test_reviewer_sees_only_the_facts_changed_since_verification(
     curator.click("input[name=_save]")
     expect(curator.locator(".messagelist")).to_contain_text("it needs review again")
 
-    reviewer = sign_in(browser, live_server, "rafael")
+    reviewer = sign_in(browser, live_server, "rafael", PASSWORD)
     reviewer.goto(f"{live_server.url}/admin/acsa_db/agreement/{agreement.pk}/change/")
     section = reviewer.locator("#changes-since-verification")
     steps.shot(reviewer, "reviewer-sees-the-changes")
