@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from acsa_db import review
-from acsa_db.admin.workflow import _review_statuses, say_if_sent_back
+from acsa_db.admin.workflow import review_statuses, say_if_sent_back
 from acsa_db.models import Agreement, ReviewStatus
 from acsa_db.review import WORKFLOW, ReviewRefused
 
@@ -120,7 +120,7 @@ def test_the_messages_say_what_happened_in_plain_english(client, cited_agreement
 
     # An edit of the verified record sends it back; the admin says so.
     agreement = Agreement.objects.get(pk=cited_agreement.pk)
-    before = _review_statuses([agreement])
+    before = review_statuses([agreement])
     agreement.summary = "A corrected summary."
     agreement.save()
     request = RequestFactory().post("/")

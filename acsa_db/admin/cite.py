@@ -21,7 +21,7 @@ from ..coverage import describe_fact, uncited_facts
 from ..curation import CitingRefused, cite_facts, default_claim, fact_key, facts_of
 from ..models import Citation, Source
 from .display import change_url
-from .workflow import _review_statuses, say_if_sent_back
+from .workflow import review_statuses, say_if_sent_back
 
 
 class CiteFactsForm(forms.Form):
@@ -117,7 +117,7 @@ class CiteFactsAdmin:
         facts = facts_of(record)
         form = CiteFactsForm(request.POST or None, facts=facts, admin_site=self.admin_site)
         if request.method == "POST" and form.is_valid():
-            before = _review_statuses([record])
+            before = review_statuses([record])
             data = form.cleaned_data
             try:
                 written = cite_facts(

@@ -8,7 +8,7 @@ entered (``acsa_db.curation.add_host_as_participant`` adds nothing then).
 from django.contrib import messages
 
 from ..curation import add_host_as_participant
-from .workflow import _review_statuses, say_if_sent_back
+from .workflow import review_statuses, say_if_sent_back
 
 
 class HostParticipantAdmin:
@@ -17,7 +17,7 @@ class HostParticipantAdmin:
         if not form.cleaned_data.get("add_host_as_participant"):
             return
         exercise = form.instance
-        before = _review_statuses([exercise])
+        before = review_statuses([exercise])
         participant = add_host_as_participant(exercise, request.user)
         if participant is not None:
             messages.info(

@@ -41,7 +41,7 @@ from .history import RecordHistoryAdmin
 REVIEW_FIELDS = review.REVIEW_FIELDS
 
 
-def _review_statuses(records):
+def review_statuses(records):
     """``{(model, pk): (record, review_status)}`` as the database has them now."""
     statuses = {}
     for record in records:
@@ -56,7 +56,7 @@ def _review_statuses(records):
 
 def say_if_sent_back(request, statuses_before):
     """Tell the user which reviewed records their edit sent back to needs review."""
-    after = _review_statuses([record for record, _ in statuses_before.values()])
+    after = review_statuses([record for record, _ in statuses_before.values()])
     for key, (record, before) in statuses_before.items():
         if before in review.REVIEWED and after.get(key, (None, None))[1] == ReviewStatus.NEEDS_REVIEW:
             messages.warning(
@@ -244,7 +244,7 @@ class ReviewWorkflowAdmin:
 
     def save_model(self, request, obj, form, change):
         # The model's save() and its facts' apply the review rules; this only notes what to say.
-        obj._review_before_edit = _review_statuses([obj]) if change else {}
+        obj._review_before_edit = review_statuses([obj]) if change else {}
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -289,7 +289,7 @@ class FactAdmin:
     def save_model(self, request, obj, form, change):
         # The fact's save() sends its records back to review (acsa_db.review.fact_write).
         stored = type(obj)._base_manager.filter(pk=obj.pk).first() if change else None
-        obj._review_before_edit = _review_statuses([*(stored.records() if stored else []), *obj.records()])
+        obj._review_before_edit = review_statuses([*(stored.records() if stored else []), *obj.records()])
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -297,7 +297,7 @@ class FactAdmin:
         say_if_sent_back(request, getattr(form.instance, "_review_before_edit", {}))
 
     def delete_model(self, request, obj):
-        before = _review_statuses(obj.records())
+        before = review_statuses(obj.records())
         super().delete_model(request, obj)
         say_if_sent_back(request, before)
 
@@ -305,7 +305,7 @@ class FactAdmin:
         # One by one: QuerySet.delete() calls no delete(), and each fact's delete() is
         # what sends its record back to review.
         facts = list(queryset)
-        before = _review_statuses([record for fact in facts for record in fact.records()])
+        before = review_statuses([record for fact in facts for record in fact.records()])
         with transaction.atomic():
             for fact in facts:
                 fact.delete()

@@ -6,7 +6,8 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from acsa_db.models import Citation, Country, Exercise, ExerciseParticipant, Source
+from acsa_db.models import Citation, Exercise, ExerciseParticipant, Source
+from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -15,12 +16,8 @@ PASSWORD = "a-long-test-password-18"
 
 @pytest.fixture
 def world(roles, make_user):
-    japan = Country.objects.create(
-        iso3="JPN", iso2="JP", iso_numeric="392", cow_code=740, cow_abbrev="JPN", name="Japan"
-    )
-    germany = Country.objects.create(
-        iso3="DEU", iso2="DE", iso_numeric="276", cow_code=255, cow_abbrev="GMY", name="Germany"
-    )
+    japan = factories.japan()
+    germany = factories.germany()
     exercise = Exercise.objects.create(
         slug="test-exercise-2022",
         name="Test exercise",

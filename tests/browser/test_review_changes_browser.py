@@ -14,9 +14,9 @@ from acsa_db.models import (
     AgreementParty,
     AgreementType,
     Citation,
-    Country,
     Source,
 )
+from tests import factories
 
 from .pages import sign_in
 
@@ -27,12 +27,8 @@ PASSWORD = "a-long-test-password-1"
 
 @pytest.fixture
 def verified_agreement(roles, make_user):
-    japan = Country.objects.create(
-        iso3="JPN", iso2="JP", iso_numeric="392", cow_code=740, cow_abbrev="JPN", name="Japan"
-    )
-    germany = Country.objects.create(
-        iso3="DEU", iso2="DE", iso_numeric="276", cow_code=255, cow_abbrev="GMY", name="Germany"
-    )
+    japan = factories.japan()
+    germany = factories.germany()
     acsa = AgreementType.objects.create(code="ACSA", name="Acquisition and Cross-Servicing Agreement")
     source = Source.objects.create(
         slug="test-release",
